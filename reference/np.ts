@@ -188,7 +188,9 @@ function flatIndex(shape: Shape, index: number[]): number {
     let i = index[axis];
     if (i < 0) i += shape[axis];
     if (!Number.isInteger(i) || i < 0 || i >= shape[axis]) {
-      throw new Error(`index ${index[axis]} is out of bounds for axis ${axis} of size ${shape[axis]}`);
+      throw new Error(
+        `index ${index[axis]} is out of bounds for axis ${axis} of size ${shape[axis]}`,
+      );
     }
     flat = flat * shape[axis] + i;
   }
@@ -199,7 +201,8 @@ function toNested(data: Float64Array, shape: Shape, axis: number, offset: number
   if (axis === shape.length) return data[offset];
   const inner = shapeSize(shape.slice(axis + 1));
   const out: NestedNumbers[] = [];
-  for (let i = 0; i < shape[axis]; i++) out.push(toNested(data, shape, axis + 1, offset + i * inner));
+  for (let i = 0; i < shape[axis]; i++)
+    out.push(toNested(data, shape, axis + 1, offset + i * inner));
   return out;
 }
 
@@ -307,7 +310,7 @@ export const add = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, (x, y) 
 export const subtract = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, (x, y) => x - y);
 export const multiply = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, (x, y) => x * y);
 export const divide = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, (x, y) => x / y);
-/** numpy's maximum: NaN wins, and `maximum(-0, 0)` is the first operand as in C's comparison. */
+/** numpy's maximum: NaN wins; between -0 and 0 either may be returned (they compare equal). */
 export const maximum = (a: ArrayLike, b: ArrayLike): NDArray =>
   binary(a, b, (x, y) => (x >= y || x !== x ? x : y));
 export const minimum = (a: ArrayLike, b: ArrayLike): NDArray =>
@@ -360,7 +363,12 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, [rows, cols]);
 }
 
-/** `out[rows, cols] = x[rows, inner] @ y[inner, cols]`; `out` must be zero on entry. */
+/**
+ * `out[rows, cols] = x[rows, inner] @ y[inner, cols]`; `out` must be zero on entry.
+ *
+ * Every output element is accumulated over k = 0, 1, ... in increasing order, whichever loop
+ * order is used, so the result does not depend on the shapes' path through this function.
+ */
 function matmulInto(
   x: Float64Array,
   y: Float64Array,
@@ -369,14 +377,91 @@ function matmulInto(
   inner: number,
   cols: number,
 ): void {
-  for (let i = 0; i < rows; i++) {
-    const outRow = i * cols;
-    const xRow = i * inner;
+  // Inputs are often sparse (MNIST pixels, relu outputs, pooled gradients). A zero factor times
+  // a finite row of y adds +0, which leaves a sum that started at +0 unchanged, so it is skipped;
+  // a row holding Inf or NaN is still multiplied, so 0 * Inf still gives NaN as in numpy.
+  const finiteRows = new FiniteRows(y, cols);
+  if (cols < 32 && inner >= 64) {
+    // Few output columns, long sums: dot products against the rows of y^T, four at a time.
+    const yT = new Float64Array(cols * inner); // [cols, inner]
     for (let k = 0; k < inner; k++) {
-      const scale = x[xRow + k];
-      const yRow = k * cols;
-      for (let j = 0; j < cols; j++) out[outRow + j] += scale * y[yRow + j];
+      for (let j = 0; j < cols; j++) yT[j * inner + k] = y[k * cols + j];
     }
+    for (let i = 0; i < rows; i++) {
+      const xRow = i * inner;
+      let j = 0;
+      for (; j + 4 <= cols; j += 4) {
+        const r0 = j * inner;
+        const r1 = r0 + inner;
+        const r2 = r1 + inner;
+        const r3 = r2 + inner;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = 0; k < inner; k++) {
+          const v = x[xRow + k];
+          if (v === 0 && finiteRows.isFinite(k)) continue; // adds exactly +0 to every sum
+          s0 += v * yT[r0 + k];
+          s1 += v * yT[r1 + k];
+          s2 += v * yT[r2 + k];
+          s3 += v * yT[r3 + k];
+        }
+        out[i * cols + j] = s0;
+        out[i * cols + j + 1] = s1;
+        out[i * cols + j + 2] = s2;
+        out[i * cols + j + 3] = s3;
+      }
+      for (; j < cols; j++) {
+        const r = j * inner;
+        let s = 0;
+        for (let k = 0; k < inner; k++) s += x[xRow + k] * yT[r + k];
+        out[i * cols + j] = s;
+      }
+    }
+    return;
+  }
+  // Rows in blocks whose output fits in cache; each row of y is read once per block.
+  const rowBlock = Math.max(1, Math.floor(16384 / Math.max(cols, 1)));
+  for (let i0 = 0; i0 < rows; i0 += rowBlock) {
+    const i1 = Math.min(rows, i0 + rowBlock);
+    for (let k = 0; k < inner; k++) {
+      const yRow = k * cols;
+      for (let i = i0; i < i1; i++) {
+        const scale = x[i * inner + k];
+        if (scale === 0 && finiteRows.isFinite(k)) continue; // adds exactly +0 to every sum
+        const outRow = i * cols;
+        for (let j = 0; j < cols; j++) out[outRow + j] += scale * y[yRow + j];
+      }
+    }
+  }
+}
+
+/** Whether each row of a row-major matrix is all finite, computed lazily once per row. */
+class FiniteRows {
+  private readonly known: Int8Array;
+
+  constructor(
+    private readonly values: Float64Array,
+    private readonly cols: number,
+  ) {
+    this.known = new Int8Array(cols === 0 ? 0 : values.length / cols);
+  }
+
+  isFinite(row: number): boolean {
+    let state = this.known[row];
+    if (state === 0) {
+      state = 1;
+      const start = row * this.cols;
+      for (let j = start; j < start + this.cols; j++) {
+        if (this.values[j] - this.values[j] !== 0) {
+          state = 2;
+          break;
+        }
+      }
+      this.known[row] = state;
+    }
+    return state === 1;
   }
 }
 
@@ -386,7 +471,7 @@ export const dot = matmul;
 export function transpose(a: NDArray, axes?: readonly number[]): NDArray {
   const ndim = a.ndim;
   const order = axes ? [...axes] : [...a.shape.keys()].reverse();
-  if (order.length !== ndim || [...order].sort().some((v, i) => v !== i)) {
+  if (order.length !== ndim || [...order].sort((x, y) => x - y).some((v, i) => v !== i)) {
     throw new Error(`transpose: axes [${order.join(', ')}] do not match an array of ${ndim} dims`);
   }
   const shape = order.map((axis) => a.shape[axis]);
@@ -425,7 +510,12 @@ function reduce(a: NDArray, axis: number | undefined, keepdims: boolean, r: Redu
   if (axis === undefined) {
     let acc = r.init;
     for (let i = 0; i < a.data.length; i++) acc = r.step(acc, a.data[i]);
-    return keepdims ? new NDArray(Float64Array.of(acc), a.shape.map(() => 1)) : array(acc);
+    return keepdims
+      ? new NDArray(
+          Float64Array.of(acc),
+          a.shape.map(() => 1),
+        )
+      : array(acc);
   }
   const ax = normalizeAxis(axis, a.ndim);
   const outer = shapeSize(a.shape.slice(0, ax));
@@ -537,10 +627,7 @@ export function pad2d(a: NDArray, pad: number): NDArray {
   const out = new Float64Array(planes * ph * pw);
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < h; i++) {
-      out.set(
-        a.data.subarray((p * h + i) * w, (p * h + i + 1) * w),
-        (p * ph + i + pad) * pw + pad,
-      );
+      out.set(a.data.subarray((p * h + i) * w, (p * h + i + 1) * w), (p * ph + i + pad) * pw + pad);
     }
   }
   return new NDArray(out, [...lead, ph, pw]);
@@ -605,7 +692,97 @@ class MersenneTwister {
   }
 }
 
-class LegacyRandomState {
+// ln(x) rounded once: V8's Math.log is off by one ulp for ~3% of inputs, which changed
+// numpy's normal() draws.
+const LN2_HI = 0.6931471805599453; // 0x3FE62E42FEFA39EF
+const LN2_LO = 2.3190468138462996e-17; // 0x3C7ABC9E3B39803F
+const SPLIT = 134217729; // 2^27 + 1
+let errOut = 0; // low part returned by twoProd / twoSum
+function twoProd(a: number, b: number): number {
+  const p = a * b;
+  const ca = SPLIT * a,
+    ah = ca - (ca - a),
+    al = a - ah;
+  const cb = SPLIT * b,
+    bh = cb - (cb - b),
+    bl = b - bh;
+  errOut = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p;
+}
+function twoSum(a: number, b: number): number {
+  const s = a + b,
+    bb = s - a;
+  errOut = a - (s - bb) + (b - bb);
+  return s;
+}
+// atanh series coefficients 1/(2n+1), n = 1..22, as double-double
+const COEF_HI: number[] = [],
+  COEF_LO: number[] = [];
+for (let n = 3; n <= 45; n += 2) {
+  const h = 1 / n;
+  const p = twoProd(n, h);
+  const pe = errOut;
+  COEF_HI.push(h);
+  COEF_LO.push(-(p - 1 + pe) / n);
+}
+const f64 = new Float64Array(1),
+  u32 = new Uint32Array(f64.buffer);
+function correctlyRoundedLog(x: number): number {
+  if (!(x > 0) || x === Infinity) return Math.log(x);
+  let k = 0;
+  if (x < 2.2250738585072014e-308) {
+    x *= 18014398509481984;
+    k = -54;
+  }
+  f64[0] = x;
+  const hi = u32[1];
+  k += ((hi >>> 20) & 0x7ff) - 1023;
+  u32[1] = (hi & 0x000fffff) | 0x3ff00000;
+  let m = f64[0]; // [1, 2)
+  if (m > Math.SQRT2) {
+    m /= 2;
+    k += 1;
+  }
+  // s = (m - 1) / (m + 1): m - 1 is exact; m + 1 = dh + dl exactly
+  const num = m - 1;
+  const dh = twoSum(m, 1),
+    dl = errOut;
+  const sh = num / dh;
+  const p = twoProd(sh, dh),
+    pe = errOut;
+  const sl = (num - p - pe - sh * dl) / dh;
+  // z = s^2
+  const zh0 = twoProd(sh, sh);
+  const zl0 = errOut + 2 * sh * sl;
+  const zh = twoSum(zh0, zl0),
+    zl = errOut;
+  // P(z) = 1 + z/3 + z^2/5 + ... by Horner in double-double
+  let ph = COEF_HI[COEF_HI.length - 1],
+    pl = COEF_LO[COEF_LO.length - 1];
+  for (let i = COEF_HI.length - 2; i >= -1; i--) {
+    // (ph, pl) *= (zh, zl)
+    const mh = twoProd(ph, zh);
+    const ml = errOut + ph * zl + pl * zh;
+    const ch = i >= 0 ? COEF_HI[i] : 1,
+      cl = i >= 0 ? COEF_LO[i] : 0;
+    const ah = twoSum(ch, mh);
+    const al = errOut + cl + ml;
+    ph = twoSum(ah, al);
+    pl = errOut;
+  }
+  // log(m) = 2 s P(z)
+  const rh0 = twoProd(sh, ph);
+  const rl0 = errOut + sh * pl + sl * ph;
+  const rh = 2 * rh0,
+    rl = 2 * rl0;
+  const kh = twoProd(k, LN2_HI);
+  const kl = errOut + k * LN2_LO;
+  const a = twoSum(kh, rh);
+  const ae = errOut;
+  return a + (ae + kl + rl);
+}
+
+class LegacyGenerator {
   private readonly twister = new MersenneTwister();
   private hasGauss = false;
   private gauss = 0;
@@ -645,7 +822,7 @@ class LegacyRandomState {
       x2 = 2 * this.randomDouble() - 1;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1 || r2 === 0);
-    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    const f = Math.sqrt((-2 * correctlyRoundedLog(r2)) / r2);
     this.gauss = f * x1;
     this.hasGauss = true;
     return f * x2;
@@ -669,43 +846,51 @@ class LegacyRandomState {
   }
 }
 
-const globalState = new LegacyRandomState();
-
 function sizeOf(shape: Shape | number | undefined): number[] {
   if (shape === undefined) return [];
   return typeof shape === 'number' ? [shape] : [...shape];
 }
 
-/** numpy's `np.random`, backed by one global legacy generator. */
-export const random = {
+/**
+ * numpy's legacy `RandomState`: a generator of its own, independent of the global one.
+ * `new np.random.RandomState(0).permutation(10)` equals numpy's.
+ */
+export class RandomState {
+  private readonly generator = new LegacyGenerator();
+
+  constructor(seed = 0) {
+    this.generator.seed(seed);
+  }
+
+  /** Restart the sequence, as `np.random.seed(s)` (0 <= s < 2**32). Clears the cached normal. */
   seed(s: number): void {
-    globalState.seed(s);
-  },
+    this.generator.seed(s);
+  }
 
   /** Floats in [0, 1). */
   random_sample(shape?: Shape | number): NDArray {
     const dims = sizeOf(shape);
     const out = new Float64Array(shapeSize(dims));
-    for (let i = 0; i < out.length; i++) out[i] = globalState.randomDouble();
+    for (let i = 0; i < out.length; i++) out[i] = this.generator.randomDouble();
     return new NDArray(out, dims);
-  },
+  }
 
   /** `loc + scale * g` for standard normals g, in row-major order. */
   normal(loc = 0, scale = 1, shape?: Shape | number): NDArray {
     const dims = sizeOf(shape);
     const out = new Float64Array(shapeSize(dims));
-    for (let i = 0; i < out.length; i++) out[i] = loc + scale * globalState.gaussian();
+    for (let i = 0; i < out.length; i++) out[i] = loc + scale * this.generator.gaussian();
     return new NDArray(out, dims);
-  },
+  }
 
   /** `low + (high - low) * u` for uniform u in [0, 1). */
   uniform(low = 0, high = 1, shape?: Shape | number): NDArray {
     const dims = sizeOf(shape);
     const out = new Float64Array(shapeSize(dims));
     const range = high - low;
-    for (let i = 0; i < out.length; i++) out[i] = low + range * globalState.randomDouble();
+    for (let i = 0; i < out.length; i++) out[i] = low + range * this.generator.randomDouble();
     return new NDArray(out, dims);
-  },
+  }
 
   /** A random ordering of `0 .. n - 1` (numpy's legacy Fisher-Yates shuffle). */
   permutation(n: number): NDArray {
@@ -715,11 +900,25 @@ export const random = {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = i;
     for (let i = n - 1; i >= 1; i--) {
-      const j = globalState.interval(i);
+      const j = this.generator.interval(i);
       const tmp = values[i];
       values[i] = values[j];
       values[j] = tmp;
     }
     return new NDArray(values, [n]);
-  },
+  }
+}
+
+const globalState = new RandomState(0);
+
+/** numpy's `np.random`: the functions draw from one global legacy generator. */
+export const random = {
+  RandomState,
+  seed: (s: number): void => globalState.seed(s),
+  random_sample: (shape?: Shape | number): NDArray => globalState.random_sample(shape),
+  normal: (loc = 0, scale = 1, shape?: Shape | number): NDArray =>
+    globalState.normal(loc, scale, shape),
+  uniform: (low = 0, high = 1, shape?: Shape | number): NDArray =>
+    globalState.uniform(low, high, shape),
+  permutation: (n: number): NDArray => globalState.permutation(n),
 };
