@@ -421,19 +421,69 @@ function matmulInto(
     }
     return;
   }
-  // Rows in blocks whose output fits in cache; each row of y is read once per block.
+  // Rows in blocks whose output fits in cache; each row of y is read once per block. Four rows
+  // of y are folded in per pass, ((out + a0) + a1) + ..., the same order as one at a time.
   const rowBlock = Math.max(1, Math.floor(16384 / Math.max(cols, 1)));
+  const skippable = (i: number, k: number): boolean =>
+    x[i * inner + k] === 0 && finiteRows.isFinite(k);
   for (let i0 = 0; i0 < rows; i0 += rowBlock) {
     const i1 = Math.min(rows, i0 + rowBlock);
-    for (let k = 0; k < inner; k++) {
+    let k = 0;
+    for (; k + 4 <= inner; k += 4) {
+      const y0 = k * cols;
+      const y1 = y0 + cols;
+      const y2 = y1 + cols;
+      const y3 = y2 + cols;
+      for (let i = i0; i < i1; i++) {
+        const xRow = i * inner + k;
+        const s0 = x[xRow];
+        const s1 = x[xRow + 1];
+        const s2 = x[xRow + 2];
+        const s3 = x[xRow + 3];
+        if (
+          s0 === 0 &&
+          s1 === 0 &&
+          s2 === 0 &&
+          s3 === 0 &&
+          skippable(i, k) &&
+          skippable(i, k + 1) &&
+          skippable(i, k + 2) &&
+          skippable(i, k + 3)
+        ) {
+          continue;
+        }
+        axpy4(out, i * cols, cols, s0, s1, s2, s3, y, y0, y1, y2, y3);
+      }
+    }
+    for (; k < inner; k++) {
       const yRow = k * cols;
       for (let i = i0; i < i1; i++) {
+        if (skippable(i, k)) continue;
         const scale = x[i * inner + k];
-        if (scale === 0 && finiteRows.isFinite(k)) continue; // adds exactly +0 to every sum
         const outRow = i * cols;
         for (let j = 0; j < cols; j++) out[outRow + j] += scale * y[yRow + j];
       }
     }
+  }
+}
+
+/** out[o .. o + n) = (((out + s0 y0) + s1 y1) + s2 y2) + s3 y3, with yK the rows at offsets yK. */
+function axpy4(
+  out: Float64Array,
+  o: number,
+  n: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  y: Float64Array,
+  y0: number,
+  y1: number,
+  y2: number,
+  y3: number,
+): void {
+  for (let j = 0; j < n; j++) {
+    out[o + j] = out[o + j] + s0 * y[y0 + j] + s1 * y[y1 + j] + s2 * y[y2 + j] + s3 * y[y3 + j];
   }
 }
 
