@@ -12,7 +12,7 @@ import { Readable, Transform, TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
 import * as zlib from 'zlib';
 import * as yauzl from 'yauzl';
-import { SUBMISSION_FILES, SUBMISSION_NAME_PATTERN } from './submission-files';
+import { PROTECTED_FILES, SUBMISSION_FILES, SUBMISSION_NAME_PATTERN } from './submission-files';
 
 export type IntakeProblemKind =
   | 'name-pattern' // the zip or folder name is not Assignment_3_<first>_<last>
@@ -179,8 +179,10 @@ interface Plan {
 /** Finds each expected name anywhere in the tree (ignoring case) and reports all else. */
 function planSubmission(paths: string[], skipped: string[]): Plan {
   const problems: IntakeProblem[] = [];
-  const expectedByLower = new Map(SUBMISSION_FILES.map((file) => [file.toLowerCase(), file]));
-  const candidates = new Map<string, string[]>(SUBMISSION_FILES.map((file) => [file, []]));
+  // Copies of protected handout files are taken too (never required), to diff them.
+  const wanted = [...SUBMISSION_FILES, ...PROTECTED_FILES];
+  const expectedByLower = new Map(wanted.map((file) => [file.toLowerCase(), file]));
+  const candidates = new Map<string, string[]>(wanted.map((file) => [file, []]));
   const junk = [...skipped];
   const extra: string[] = [];
 
@@ -207,7 +209,9 @@ function planSubmission(paths: string[], skipped: string[]): Plan {
   const chosen = new Map<string, string>();
   for (const [expected, found] of candidates) {
     if (found.length === 0) {
-      problems.push(missingProblem(expected, [...extra, ...junk]));
+      if (SUBMISSION_FILES.includes(expected)) {
+        problems.push(missingProblem(expected, [...extra, ...junk]));
+      }
       continue;
     }
 

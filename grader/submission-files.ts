@@ -29,3 +29,25 @@ export const SUBMISSION_FILES: readonly string[] = [
 
 /** The submission's name without extension, e.g. `Assignment_3_Ada_Lovelace`. */
 export const SUBMISSION_NAME_PATTERN = /^Assignment_3_([^_\s]+)_([^\s]+)$/;
+
+/**
+ * Handout files students may not modify. A submission may still contain copies; they are taken
+ * out only to be compared with the pristine handout (and reported when they differ), never run.
+ */
+export const PROTECTED_FILES: readonly string[] = [
+  'np.ts',
+  'dnn_im2col.ts',
+  'dnn_data.ts',
+  'dnn_train.ts',
+  'dnn_mlp.ts',
+  'dnn_mlp_nonlinear.ts',
+  'dnn_cnn.ts',
+  'assignment3_dnn_check.ts',
+  'q33.sh',
+  'q34.sh',
+  'q35.sh',
+  'q36.sh',
+  'q37.sh',
+  'q38.sh',
+  'q310.sh',
+];

@@ -14,6 +14,7 @@
  */
 import * as np from './np';
 import {
+  NotImplementedError, // thrown by the handout's stubs of the three functions below
   conv_layer,
   dropout,
   flatten_layer,

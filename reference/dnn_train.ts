@@ -224,6 +224,24 @@ export function miniBatchStochasticGradientDescent(
   }
 }
 
+/** One minibatch: forward with dropout on, loss, backward, SGD update. Returns the loss. */
+export function train_step<M extends Model>(
+  network: Network<M>,
+  model: M,
+  momentum: Record<string, np.NDArray> | null,
+  x: np.NDArray,
+  y: np.NDArray,
+  args: TrainArgs,
+  learning_rate: number,
+): number {
+  const activations = network.forward_pass(model, x, true);
+  const loss = model.loss.forward(activations.scores, y);
+  const grad = model.loss.backward(activations.scores, y);
+  network.backward_pass(model, x, activations, grad);
+  miniBatchStochasticGradientDescent(model, momentum, args.lambda, args.alpha, learning_rate);
+  return loss;
+}
+
 /** Index of the first maximum of each row, as an [N, 1] array. */
 export function predict_label(scores: np.NDArray): np.NDArray {
   return np.argmax(scores, 1).reshape(-1, 1);
@@ -304,12 +322,7 @@ export function train<M extends Model>(
       const idx = order.subarray(i * args.minibatch_size, (i + 1) * args.minibatch_size);
       const { x, y } = trainSet.get_example(Array.from(idx));
 
-      const activations = network.forward_pass(model, x, true);
-      model.loss.forward(activations.scores, y);
-      const grad = model.loss.backward(activations.scores, y);
-      network.backward_pass(model, x, activations, grad);
-      miniBatchStochasticGradientDescent(model, momentum, args.lambda, args.alpha, learningRate);
-
+      train_step(network, model, momentum, x, y, args, learningRate);
       progress.update(`epoch ${t + 1}/${args.num_epoch}`, i + 1, batches);
     }
 
