@@ -77,6 +77,7 @@ export async function gradeOpened(submission: Submission, options: GradeOptions)
   items.push(...outputs.items.filter((item) => item.id !== 'Q3.10'), q39, ...q310);
 
   const problems = submission.problems.map((p) => p.message);
+  problems.push(...outputs.duplicates.filter((f) => !f.ok).map((f) => f.message));
   problems.push(...diffProtectedFiles(submission).map((d) => d.message));
 
   if (options.rerunEpochs !== undefined) {

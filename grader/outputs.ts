@@ -71,6 +71,7 @@ export const MAX_OUTPUT_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_REFERENCE_DIR = path.resolve(__dirname, '..', 'fixtures', 'reference-runs');
 
 const CURVES = ['train', 'val'] as const;
+const f = formatNumber;
 type CurveName = (typeof CURVES)[number];
 
 /** Differences of accuracies are rounded to this many digits, so 0.95 - 0.89 is 0.06. */
@@ -150,7 +151,8 @@ function parseRunOutput(text: string, label: string): FileCheck {
     const sentences = schemaSentences(validateRunOutput.errors ?? [], data);
     const listed = sentences.slice(0, MAX_LISTED_ERRORS);
     const more = sentences.length - listed.length;
-    const found = listed.join('; ') + (more > 0 ? `; and ${more} more problems` : '');
+    const found =
+      listed.join('; ') + (more > 0 ? `; and ${more} more problem${more === 1 ? '' : 's'}` : '');
     const message =
       `'${label}' does not have the output format: ${found}. Expected exactly the keys 'train' ` +
       `and 'val', each a list of ${EPOCHS} accuracies in [0, 1]. ${regenerate}`;
@@ -182,7 +184,8 @@ function schemaSentences(errors: ErrorObject[], data: unknown): string[] {
         ? `${curve} has ${value.length} numbers, expected ${EPOCHS}`
         : `${curve} is ${describeValue(value)}, expected a list of ${EPOCHS} numbers`;
     } else {
-      sentence = `${segments[0]}[${segments[1]}] is ${describeValue(value)}, expected a number in [0, 1]`;
+      const element = `${segments[0]}[${segments[1]}]`;
+      sentence = `${element} is ${describeValue(value)}, expected a number in [0, 1]`;
     }
 
     const key = `${error.keyword === 'additionalProperties' ? sentence : error.instancePath}`;
@@ -432,22 +435,13 @@ export function gradeRunOutputs(
     });
   }
 
+  const context: GradingContext = { graded, referenceByQuestion, submission, rootFiles };
   const items: RubricItem[] = [];
   const claims: Finding[] = [];
   for (const run of graded.values()) {
-    const ref = referenceByQuestion.get(run.question)!;
-    const claimSpec = CLAIM_SPECS.find((spec) => spec.question === run.question);
-    const item = gradeOneFile(
-      run,
-      ref,
-      claimSpec,
-      graded,
-      referenceByQuestion,
-      submission,
-      rootFiles,
-    );
-    items.push(item.item);
-    if (item.claim !== undefined) claims.push(item.claim);
+    const { item, claim } = gradeOneFile(run, context);
+    items.push(item);
+    if (claim !== undefined) claims.push(claim);
   }
 
   const validCurves = new Map<string, RunCurves>();
@@ -465,15 +459,20 @@ function listRoot(root: string): string[] {
   }
 }
 
+/** What grading one file needs to know of the others. */
+interface GradingContext {
+  graded: Map<string, GradedFile>;
+  referenceByQuestion: Map<string, ReferenceRun>;
+  submission: OutputSubmission;
+  rootFiles: string[];
+}
+
 function gradeOneFile(
   run: GradedFile,
-  ref: ReferenceRun,
-  claimSpec: ClaimSpec | undefined,
-  graded: Map<string, GradedFile>,
-  referenceByQuestion: Map<string, ReferenceRun>,
-  submission: OutputSubmission,
-  rootFiles: string[],
+  context: GradingContext,
 ): { item: RubricItem; claim?: Finding } {
+  const ref = context.referenceByQuestion.get(run.question)!;
+  const claimSpec = CLAIM_SPECS.find((spec) => spec.question === run.question);
   const item: RubricItem = {
     id: run.question,
     title: `Output file ${run.file}`,
@@ -498,7 +497,7 @@ function gradeOneFile(
     return { item, claim };
   }
 
-  const present = presentFinding(run.file, submission.problems, rootFiles);
+  const present = presentFinding(run.file, context.submission.problems, context.rootFiles);
   item.findings.push(present);
 
   if (run.check.kind === 'invalid') {
@@ -520,7 +519,7 @@ function gradeOneFile(
   let claim: Finding | undefined;
   if (claimSpec !== undefined) {
     const plausibleOk = item.findings.some((finding) => finding.code === 'plausible' && finding.ok);
-    claim = claimFinding(claimSpec, graded, referenceByQuestion, plausibleOk);
+    claim = claimFinding(claimSpec, context.graded, context.referenceByQuestion, plausibleOk);
     item.findings.push(claim);
   }
 
@@ -540,50 +539,29 @@ function scriptOf(question: string): string {
   return `${question.replace('Q3.', 'q3')}.sh`; // Q3.10 -> q310.sh
 }
 
-/** The present point: lost when intake found the file only under another case or in a folder. */
+/**
+ * The present point: lost when the file was found only under another case ("Dnn_Misc.ts"), since
+ * the names are case-sensitive where the scripts run. A wrapping folder costs nothing: it is the
+ * most common way to zip, and the grader finds the files inside it.
+ */
 function presentFinding(
   file: string,
   problems: OutputSubmission['problems'],
   rootFiles: string[],
 ): Finding {
-  const placement = ['wrong-case', 'in-subfolder'];
   const named = problems.find(
     (problem) =>
-      placement.includes(problem.kind) &&
+      problem.kind === 'wrong-case' &&
       (problem.files?.includes(file) ?? problem.message.includes(`'${file}'`)),
   );
   if (named !== undefined) {
     return {
       code: 'present',
       ok: false,
-      message:
-        `Expected '${file}' at the top level of the zip under exactly this name; ${named.message} ` +
-        'The file was graded, but this point is lost.',
+      message: `${named.message} This costs the present point; the file was graded on the rest.`,
     };
   }
-
-  // Intake names the folder and how many files it held there, not which; when every file was in
-  // a folder, this one was too.
-  const inFolders = problems
-    .filter((problem) => problem.kind === 'in-subfolder' && problem.files === undefined)
-    .map((problem) => ({
-      problem,
-      count: Number(/found (\d+) in folder/.exec(problem.message)?.[1]),
-    }));
-  const counted = inFolders.reduce(
-    (sum, { count }) => sum + (Number.isFinite(count) ? count : 0),
-    0,
-  );
-  if (inFolders.length > 0 && counted === rootFiles.length) {
-    return {
-      code: 'present',
-      ok: false,
-      message:
-        `Expected '${file}' at the top level of the zip; ${inFolders[0].problem.message} ` +
-        'The file was graded, but this point is lost.',
-    };
-  }
-
+  void rootFiles;
   return {
     code: 'present',
     ok: true,
@@ -612,7 +590,8 @@ function plausibleFinding(curves: RunCurves, ref: ReferenceRun): Finding {
   }
 
   const { curve, epoch, got, expected } = worst!;
-  const at = `${curve} at epoch ${epoch} is ${formatNumber(got)}, the reference run has ${formatNumber(expected)}`;
+  const at = `${curve} at epoch ${epoch} is ${f(got)}, the reference run has ${f(expected)}`;
+  const off = f(Math.abs(difference(got, expected)));
   if (offEpochs === 0) {
     return {
       code: 'plausible',
@@ -627,7 +606,7 @@ function plausibleFinding(curves: RunCurves, ref: ReferenceRun): Finding {
     ok: false,
     message:
       `Expected every epoch within ${CURVE_BAND} of the reference run; ${offEpochs} of ` +
-      `${2 * EPOCHS} are not, the worst: ${at} (${formatNumber(difference(got, expected))} off). ` +
+      `${2 * EPOCHS} are not, the worst: ${at} (${off} off). ` +
       `The file does not look like this run: re-run ${scriptOf(ref.question)} with the ` +
       'handout files unchanged and submit its output.',
   };
@@ -657,7 +636,6 @@ interface ClaimSpec {
 }
 
 const last = (curve: readonly number[]): number => curve[curve.length - 1];
-const f = formatNumber;
 
 const CLAIM_SPECS: ClaimSpec[] = [
   {
@@ -732,7 +710,8 @@ function notChecked(spec: ClaimSpec, reason: string): Finding {
   return {
     code: 'claim',
     ok: false,
-    message: `${spec.text}; not checked, because ${reason}. This point needs every file it compares.`,
+    message:
+      `${spec.text}; not checked, because ${reason}. ` + 'This point needs every file it compares.',
   };
 }
 
@@ -762,12 +741,13 @@ function claimFinding(
   );
 
   if (!referenceResult.holds) {
+    const outcome = plausibleOk ? 'passed' : 'failed';
     return {
       code: 'claim',
       ok: plausibleOk,
       message:
         `${spec.text}; the reference runs do not show it either (${referenceResult.shown}), ` +
-        `so this point follows the plausibility check, which ${plausibleOk ? 'passed' : 'failed'}. ` +
+        `so this point follows the plausibility check, which ${outcome}. ` +
         `Your files show ${result.shown}.`,
     };
   }

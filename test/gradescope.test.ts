@@ -137,10 +137,10 @@ describe('renderScorecard', () => {
         'Assignment_3_Ada_Lovelace',
         '  from in/Assignment_3_Ada_Lovelace.zip',
         '',
-        '  ✓ Q3.2 linear_layer.forward linear_layer.forward           10/10',
-        '  ~ Q3.4 Output file MLP_lr0.01_m0.0_w0.0_d0.5.json              3/4',
+        '  ✓ Q3.2 linear_layer.forward linear_layer.forward     10/10',
+        '  ~ Q3.4 Output file MLP_lr0.01_m0.0_w0.0_d0.5.json      3/4',
         '      ✗ Q3.4 should end above Q3.3, but it does not.',
-        '  ✗ Q3.9 the two-convolution CNN in dnn_cnn_2.ts                0/22',
+        '  ✗ Q3.9 the two-convolution CNN in dnn_cnn_2.ts        0/22',
         '      ✗ dnn_cnn_2.ts threw: boom.',
         '',
         'What the homework says students will see',
@@ -158,7 +158,7 @@ describe('renderScorecard', () => {
   test('verbose shows every finding and the time; colour only when asked', () => {
     const verbose = renderScorecard(card, { color: false, verbose: true });
     expect(verbose).toContain(
-      '  ✓ Q3.2 linear_layer.forward linear_layer.forward           10/10\n' +
+      '  ✓ Q3.2 linear_layer.forward linear_layer.forward     10/10\n' +
         '      ✓ Matches the reference on 3 inputs.\n',
     );
     expect(verbose).toContain('Total 13/36 (graded in 12.3 s)');

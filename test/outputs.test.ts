@@ -181,30 +181,12 @@ describe('gradeRunOutputs: the present point', () => {
     );
   });
 
-  test('when intake found every file in a folder, every file loses its present point', () => {
+  test('files inside a wrapping folder keep their present point (the usual way to zip)', () => {
     const inFolder = {
       kind: 'in-subfolder',
       message:
         "Expected the files at the top level, found 7 in folder 'hw3/'; they were used from " +
         'there. Tell the student to zip the files, not their folder.',
-    };
-    const { items } = grade(undefined, [inFolder]);
-
-    expect(pointsOf(items)).toEqual({
-      'Q3.3': 3,
-      'Q3.4': 3,
-      'Q3.5': 3,
-      'Q3.6': 3,
-      'Q3.7': 3,
-      'Q3.8': 3,
-      'Q3.10': 3,
-    });
-  });
-
-  test('a folder holding 2 of 7 files (which ones unknown) costs no file its point', () => {
-    const inFolder = {
-      kind: 'in-subfolder',
-      message: "Expected the files at the top level, found 2 in folder 'extra/'; they were used.",
     };
     const { items } = grade(undefined, [inFolder]);
 
@@ -311,7 +293,8 @@ describe('gradeRunOutputs: files that are not JSON', () => {
   test('a trailing comma: line, column and what was expected', () => {
     expect(messageFor('{"train": [0.9, 0.91,], "val": []}')).toBe(
       "'MLP_lr0.01_m0.0_w0.0_d0.5.json' is not valid JSON: at line 1, column 22: expected a " +
-        "value, found ']'. Regenerate it with the unchanged training script; do not edit it by hand.",
+        "value, found ']'. Regenerate it with the unchanged training script; do not edit it " +
+        'by hand.',
     );
   });
 
@@ -385,7 +368,7 @@ describe('gradeRunOutputs: the claims', () => {
     return finding(item(items, question), 'claim');
   }
 
-  test('Q3.4 fails when its final val only equals Q3.3\'s', () => {
+  test("Q3.4 fails when its final val only equals Q3.3's", () => {
     const { items } = grade((runs) => {
       runs['Q3.4'].val[29] = 0.948;
     });
@@ -398,7 +381,7 @@ describe('gradeRunOutputs: the claims', () => {
     );
   });
 
-  test('Q3.5 fails when its final train is above Q3.3\'s', () => {
+  test("Q3.5 fails when its final train is above Q3.3's", () => {
     const { items } = grade((runs) => {
       runs['Q3.5'].train[29] = 0.99;
     });
@@ -478,9 +461,13 @@ describe('gradeRunOutputs: the claims', () => {
     runs['Q3.8'].train[0] = 0.93; // the reference itself is below 0.94 at epoch 1
     const ref = reference(runs);
 
-    const reproduced = grade((sub) => {
-      sub['Q3.8'].train[0] = 0.93;
-    }, [], ref);
+    const reproduced = grade(
+      (sub) => {
+        sub['Q3.8'].train[0] = 0.93;
+      },
+      [],
+      ref,
+    );
     expect(item(reproduced.items, 'Q3.8').points).toBe(4);
     expect(claimOf(reproduced.items, 'Q3.8').message).toBe(
       'Q3.8 (momentum 0.9) should have training and validation accuracy above 0.94 after epoch ' +
@@ -489,9 +476,13 @@ describe('gradeRunOutputs: the claims', () => {
         'and val 0.945 at epoch 1.',
     );
 
-    const offBand = grade((sub) => {
-      sub['Q3.8'].val = sub['Q3.8'].val.map((value) => value - 0.1);
-    }, [], ref);
+    const offBand = grade(
+      (sub) => {
+        sub['Q3.8'].val = sub['Q3.8'].val.map((value) => value - 0.1);
+      },
+      [],
+      ref,
+    );
     expect(item(offBand.items, 'Q3.8').points).toBe(2); // present and valid
   });
 });
@@ -565,7 +556,9 @@ describe('compareRerun', () => {
     );
 
     const nan = compareRerun(submitted, { train: [NaN, 0.9341], val: submitted.val }, 2);
-    expect(nan[0].message).toContain('train[0] (epoch 1) in the submitted file is 0.9085, your code produces NaN');
+    expect(nan[0].message).toContain(
+      'train[0] (epoch 1) in the submitted file is 0.9085, your code produces NaN',
+    );
   });
 
   test('epochs outside 1..30 is a programming error', () => {

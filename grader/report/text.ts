@@ -37,9 +37,8 @@ export function renderScorecard(card: Scorecard, options: TextOptions): string {
   card.items.forEach((item, index) => {
     const score = `${formatPoints(item.points)}/${formatPoints(item.maxPoints)}`;
     const mark = itemMark(item);
-    lines.push(
-      `${ITEM_INDENT}${paint(mark.symbol, mark.style)} ${labels[index].padEnd(labelWidth)}  ${score.padStart(7)}`,
-    );
+    const label = labels[index].padEnd(labelWidth);
+    lines.push(`${ITEM_INDENT}${paint(mark.symbol, mark.style)} ${label}  ${score.padStart(7)}`);
 
     const full = item.points >= item.maxPoints;
     const shown = options.verbose ? item.findings : full ? [] : item.findings.filter((f) => !f.ok);
