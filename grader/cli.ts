@@ -48,15 +48,15 @@ function program(): Command {
     .description('grade submissions: zips, submission folders, or folders of zips')
     .argument('<submission...>', 'Assignment_3_<first>_<last>.zip, a folder, or a folder of zips')
     .option('-o, --out <dir>', 'where the reports go', 'dnn-grader-reports')
-    .option('--rerun', "re-run the student's trainers and compare with the submitted files")
+    .option('--rerun [questions]', "re-run the student's trainers (all, or e.g. Q3.3,Q3.6) and compare with the submitted files")
     .addOption(new Option('--epochs <k>', 'with --rerun: only the first k epochs (default: all 30)'))
     .option('--gradescope <file>', "also write Gradescope's results.json here (one submission)")
     .option('--json', 'print the scorecards as JSON instead of text')
     .option('--keep', 'keep the work directory')
-    .action(async (submissions: string[], o: { out: string; rerun?: boolean; epochs?: string; gradescope?: string; json?: boolean; keep?: boolean }) => {
+    .action(async (submissions: string[], o: { out: string; rerun?: boolean | string; epochs?: string; gradescope?: string; json?: boolean; keep?: boolean }) => {
       process.exitCode = await runGrade(submissions, {
         out: o.out,
-        rerun: Boolean(o.rerun),
+        rerun: o.rerun ?? false,
         epochs: o.epochs,
         gradescope: o.gradescope,
         json: Boolean(o.json),

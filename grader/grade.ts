@@ -22,6 +22,8 @@ export interface GradeOptions {
   reference: ReferenceRun[];
   /** Re-run the student's trainers for this many epochs and compare with the submitted files. */
   rerunEpochs?: number;
+  /** With rerunEpochs: only these questions' runs (all seven when left out). */
+  rerunQuestions?: readonly string[];
   /** Called with a short line as each stage starts (the CLI prints it with -v). */
   progress?: (line: string) => void;
 }
@@ -81,11 +83,12 @@ export async function gradeOpened(submission: Submission, options: GradeOptions)
   problems.push(...diffProtectedFiles(submission).map((d) => d.message));
 
   if (options.rerunEpochs !== undefined) {
-    progress(`--rerun: running the seven trainers for ${options.rerunEpochs} epoch(s) on the student's code`);
+    progress(`--rerun: running the trainers for ${options.rerunEpochs} epoch(s) on the student's code`);
     const findings = await rerunOutputs(submission, student, {
       scratchDir: options.scratchDir,
       dataFile: options.dataFile,
       epochs: options.rerunEpochs,
+      questions: options.rerunQuestions,
     });
     for (const finding of findings) {
       const item = items.find((i) => finding.code.startsWith(`rerun:${i.id}:`));

@@ -3,9 +3,9 @@
  *
  * How one file is scored:
  *
- *   1 point  present    The file is at the top level of the submission under its exact name.
- *                       A file that intake found only under another case (mlp_... for MLP_...) or
- *                       in a subfolder loses this point, and is still graded on the other three.
+ *   1 point  present    The file is in the submission under its exact name. A file that intake
+ *                       found only under another case (mlp_... for MLP_...) loses this point, and
+ *                       is still graded on the other three; a wrapping folder costs nothing.
  *   1 point  valid      The file is JSON matching fixtures/schemas/run-output.schema.json: exactly
  *                       the keys "train" and "val", each a list of 30 numbers in [0, 1].
  *   1 point  plausible  Every epoch of both curves is within CURVE_BAND (0.03) of the reference

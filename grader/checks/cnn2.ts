@@ -2,7 +2,8 @@
  * Q3.9: the student's two-convolution network, graded in seconds without a 30-epoch run.
  *
  * The same probes run on the reference in this process and on the student's dnn_cnn_2.ts in the
- * sandbox; their outputs are compared. Partial credit, 22 points:
+ * sandbox (with the reference's dnn_misc.ts, so that Q3.2 mistakes cost points only once); their
+ * outputs are compared. Partial credit, 22 points:
  *   - structure, 6: the modules build_model creates, by name and class, in order (2); the
  *     parameter shapes (2); the parameter values after a seed, which are right only when the
  *     modules are created in the listed order (2);
@@ -12,6 +13,7 @@
  *   - training, 4: the losses of the first 3 minibatches of q310.sh's run (seed 2, momentum 0.9,
  *     dropout 0.5, lr 0.001) and every parameter after them.
  */
+import * as path from 'path';
 import * as np from '../../reference/np';
 import * as data from '../../reference/dnn_data';
 import * as misc from '../../reference/dnn_misc';
@@ -23,7 +25,7 @@ import { decodeArray, encodeArray } from '../child/grader_wire';
 import { compareArrays } from '../compare';
 import { Finding, POINTS, RubricItem, roundPoints, statusFor } from '../rubric';
 import { NETWORK_VALUE } from '../tolerances';
-import { createWorkspace, runProbes, StudentCode } from '../workspace';
+import { createWorkspace, REFERENCE_DIR, runProbes, StudentCode } from '../workspace';
 import { describeSandboxEnd } from './modules';
 
 export const Q39_PARTS = { structure: 6, forward: 6, backward: 6, training: 4 } as const;
@@ -60,13 +62,13 @@ export function makeCnn2Probes(dataFile: string): Probe[] {
   }
   return [
     { id: 'cnn2.model', kind: 'cnn2.model', seed: MODEL_SEED, calls: [{}] },
-    {
-      id: 'cnn2.pass',
-      kind: 'cnn2.pass',
+    ...(['cnn2.forward', 'cnn2.backward'] as const).map((kind) => ({
+      id: kind,
+      kind,
       seed: PASS_SEED,
       params,
       calls: [{ X: encodeArray(X.shape, X.data), y: encodeArray(y.shape, y.data) }],
-    },
+    })),
     {
       id: 'cnn2.steps',
       kind: 'cnn2.steps',
@@ -160,12 +162,14 @@ function scoreStructure(got: CallResult, want: CallResult): PartScore {
   findings.push(
     valuesOk
       ? { code: 'draw-order', ok: true, message: 'after the same seed the parameters equal the reference\'s: modules are created in the listed order.' }
-      : {
-          code: 'draw-order',
-          ok: false,
-          message:
-            'after the same seed the parameters differ from the reference\'s: create the modules in the listed order (C1, C2, L1 draw their parameters in that order) with normal(0, 0.1) draws as in dnn_misc.ts.',
-        },
+      : !shapesOk
+        ? { code: 'draw-order', ok: false, message: 'the parameters after the seed could not be compared, since their shapes differ (see above).' }
+        : {
+            code: 'draw-order',
+            ok: false,
+            message:
+              'after the same seed the parameters differ from the reference\'s: the modules are not created in the listed order (C1, then C2, then L1 draw their parameters, in that order).',
+          },
   );
   const share = Q39_PARTS.structure / 3;
   return { points: share * (+namesOk + +shapesOk + +valuesOk), findings };
@@ -195,7 +199,13 @@ function scoreTraining(got: CallResult, want: CallResult): PartScore {
   return { points: findings.every((f) => f.ok) ? Q39_PARTS.training : 0, findings };
 }
 
-/** Grades dnn_cnn_2.ts; never throws for anything the student's code does. */
+const drawOrderFailed = (findings: Finding[]): boolean =>
+  findings.some((f) => f.code === 'draw-order' && !f.ok);
+
+/**
+ * Grades dnn_cnn_2.ts; never throws for anything the student's code does. The network runs on
+ * the reference's dnn_misc.ts, so a Q3.2 mistake is not charged a second time here.
+ */
 export async function checkCnn2(
   student: StudentCode,
   options: { scratchDir: string; dataFile: string; timeoutMs?: number },
@@ -211,11 +221,14 @@ export async function checkCnn2(
   };
   const probes = makeCnn2Probes(options.dataFile);
   const expected = referenceOutputs(probes);
-  const workspace = createWorkspace(options.scratchDir, 'cnn2', student);
-  const broken = workspace.transpileProblems.find((p) => p.file === 'dnn_cnn_2.ts' || p.file === 'dnn_misc.ts');
+  const workspace = createWorkspace(options.scratchDir, 'cnn2', {
+    'dnn_cnn_2.ts': student['dnn_cnn_2.ts'],
+    'dnn_misc.ts': path.join(REFERENCE_DIR, 'dnn_misc.ts'),
+  });
+  const broken = workspace.transpileProblems.find((p) => p.file === 'dnn_cnn_2.ts');
   if (broken) {
     item.status = 'error';
-    item.findings.push({ code: 'syntax-error', ok: false, message: `${broken.file} does not compile: line ${broken.line}, column ${broken.column}: ${broken.message}.` });
+    item.findings.push({ code: 'syntax-error', ok: false, message: `${broken.file} does not compile: line ${broken.line}, column ${broken.column}: ${broken.message.replace(/\.+$/, '')}.` });
     item.durationMs = Date.now() - started;
     return item;
   }
@@ -227,8 +240,8 @@ export async function checkCnn2(
 
   const parts: [keyof typeof Q39_PARTS, (g: CallResult, w: CallResult) => PartScore, string][] = [
     ['structure', scoreStructure, 'cnn2.model'],
-    ['forward', scoreForward, 'cnn2.pass'],
-    ['backward', scoreBackward, 'cnn2.pass'],
+    ['forward', scoreForward, 'cnn2.forward'],
+    ['backward', scoreBackward, 'cnn2.backward'],
     ['training', scoreTraining, 'cnn2.steps'],
   ];
   let notImplemented = 0;
@@ -243,11 +256,15 @@ export async function checkCnn2(
         ? error.name === 'NotImplementedError'
           ? `${error.message} (the handout's stub still throws)`
           : `threw ${error.name}: ${error.message}${error.where ? ` at ${error.where}` : ''}`
-        : 'no result came back';
-      item.findings.push({ code: error?.name === 'NotImplementedError' ? 'not-implemented' : 'threw', ok: false, message: `${label}: ${why}.` });
+        : 'no result came back (see the first finding)';
+      const code = !error ? 'no-result' : error.name === 'NotImplementedError' ? 'not-implemented' : 'threw';
+      item.findings.push({ code, ok: false, message: `${label}: ${why}.` });
       continue;
     }
     const result = score(got, want);
+    if (part === 'training' && result.points === 0 && drawOrderFailed(item.findings)) {
+      result.findings.unshift({ code: 'draw-order', ok: false, message: 'the run starts from other parameters than the reference\'s (see structure), so its losses and parameters differ too.' });
+    }
     item.points += result.points;
     const failures = result.findings.filter((f) => !f.ok);
     const summary = `${label}: ${roundPoints(result.points)} of ${Q39_PARTS[part]}.`;

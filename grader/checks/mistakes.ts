@@ -31,8 +31,6 @@ export interface Mistake {
   matches?(got: np.NDArray, v: CallValues): boolean;
 }
 
-const onShape = (values: Float64Array, shape: number[]): np.NDArray => new np.NDArray(values, shape);
-
 export const MISTAKES: Mistake[] = [
   // linear_layer.forward
   {
@@ -166,6 +164,15 @@ export const MISTAKES: Mistake[] = [
     variant: ({ inputs }) => inputs.grad,
   },
   {
+    code: 'relu-backward-lets-negatives-through',
+    fn: 'relu.backward',
+    output: 'dX',
+    explain:
+      'The gradient passes wherever X != 0, negative entries included: relu is flat for X < 0, ' +
+      'so dLoss/dX must be 0 wherever X <= 0 (multiply grad by the mask X > 0).',
+    variant: ({ inputs }) => np.multiply(inputs.grad, np.subtract(1, np.equal(inputs.X, 0))),
+  },
+  {
     code: 'relu-backward-at-kink',
     fn: 'relu.backward',
     output: 'dX',
@@ -214,6 +221,16 @@ export const MISTAKES: Mistake[] = [
         : np.divide(np.multiply(inputs.grad, expected.mask), 1 - rate),
   },
   {
+    code: 'dropout-scale-without-mask',
+    fn: 'dropout.backward',
+    output: 'dX',
+    explain:
+      'Every entry is scaled by 1 / (1 - r), but the dropped units are not zeroed: multiply grad ' +
+      'by this.mask, which is 0 where the forward dropped a unit.',
+    variant: ({ inputs, rate }) =>
+      rate === undefined || rate === 0 ? null : np.divide(inputs.grad, 1 - rate),
+  },
+  {
     code: 'dropout-ignores-mask',
     fn: 'dropout.backward',
     output: 'dX',
@@ -231,14 +248,16 @@ export const MISTAKES: Mistake[] = [
     matches: (got, { inputs, expected, rate }) => {
       if (rate === undefined || rate === 0 || got.size !== inputs.grad.size) return false;
       let differs = false;
+      let dropped = 0;
       for (let i = 0; i < got.size; i++) {
         const kept = inputs.grad.data[i] / (1 - rate);
         const g = got.data[i];
         const isKept = Math.abs(g - kept) <= 1e-12 * Math.max(1, Math.abs(kept));
         if (g !== 0 && !isKept) return false;
+        if (g === 0 && inputs.grad.data[i] !== 0) dropped++;
         if ((g !== 0) !== (expected.mask.data[i] !== 0)) differs = true;
       }
-      return differs;
+      return differs && dropped > 0;
     },
   },
 ];
@@ -264,4 +283,3 @@ export function diagnose(
   return undefined;
 }
 
-export { onShape };

@@ -5,8 +5,10 @@
  * Scoring, per function (10 points):
  *   - 10 when every case passes;
  *   - 7 when every core case passes but an edge case fails (batch of 1, 4-D input, the relu
- *     kink, a second call on the same module, an input changed in place);
+ *     kink, a second call on the same module) or an input is changed in place;
  *   - 0 when a core case fails, the function throws, or it is still the handout's stub.
+ * A second call on the same layer is a core case for linear_layer.backward: gradients that
+ * accumulate across calls would carry every earlier minibatch into each update.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -54,6 +56,8 @@ export interface CaseOutcome {
   tier: 'core' | 'edge';
   passed: boolean;
   notImplemented: boolean;
+  /** Inputs changed in place: an edge failure whatever the case's tier. */
+  mutated: boolean;
   findings: Finding[];
 }
 
@@ -64,6 +68,7 @@ export function judgeCase(fixture: FixtureCase, result: ProbeResult | undefined)
     tier: fixture.tier,
     passed: true,
     notImplemented: false,
+    mutated: false,
     findings: [],
   };
   const fail = (code: string, message: string): void => {
@@ -104,14 +109,27 @@ export function judgeCase(fixture: FixtureCase, result: ProbeResult | undefined)
       Object.entries({ ...call.inputs, ...(fixture.params ?? {}) }).map(([k, v]) => [k, toArray(v)]),
     );
     const values = { inputs, expected, rate: fixture.fn === 'dropout.backward' ? fixture.ctor[0] : undefined, previous };
+    const wasPassing = outcome.passed;
     for (const [name, want] of Object.entries(expected)) {
       if (name === 'mask') continue; // the provided forward's mask: used for diagnosis only
       const message = checkOutput(fixture.fn, name, got.outputs[name], want, values, call.numerical?.[name]);
       if (message) fail(message.code, `${callName}${message.text}`);
     }
+    if (index > 0 && wasPassing && !outcome.passed) {
+      fail(
+        'state-leak',
+        `call ${index + 1} is wrong although call 1 was right: something of the first call leaks ` +
+          'into the next (a cached result, or a value stored on the module and not recomputed).',
+      );
+    }
     for (const name of got.mutated) {
       if (name === 'W' || name === 'b') continue; // parameters may legitimately be rewritten
-      fail('input-modified', `${callName}the input ${name} was changed in place; a module must leave its inputs as they were (the previous layer still needs them).`);
+      outcome.mutated = true;
+      outcome.findings.push({
+        code: 'input-modified',
+        ok: false,
+        message: `${fixture.label}: ${callName}the input ${name} was changed in place; a module must leave its inputs as they were (the previous layer still needs them).`,
+      });
     }
     previous = expected;
   });
@@ -170,15 +188,18 @@ export function scoreFunction(fn: Q32Function, outcomes: CaseOutcome[], duration
     findings: [],
     durationMs,
   };
-  const failed = outcomes.filter((o) => !o.passed);
+  const failed = outcomes.filter((o) => !o.passed || o.mutated);
   for (const o of failed) item.findings.push(...o.findings);
+  if (outcomes.length === 0) return item;
   if (outcomes.length > 0 && outcomes.every((o) => o.notImplemented)) {
     item.status = 'not-implemented';
     item.findings = [{ code: 'not-implemented', ok: false, message: `${fn} is not implemented yet (the handout's stub still throws NotImplementedError).` }];
     return item;
   }
   const coreOk = outcomes.filter((o) => o.tier === 'core').every((o) => o.passed);
-  const edgeOk = outcomes.filter((o) => o.tier === 'edge').every((o) => o.passed);
+  const edgeOk =
+    outcomes.filter((o) => o.tier === 'edge').every((o) => o.passed) &&
+    outcomes.every((o) => !o.mutated);
   if (coreOk && edgeOk) {
     item.points = max;
     item.status = 'passed';
@@ -228,7 +249,7 @@ async function checkFunction(
   if (misc) {
     const item = scoreFunction(fn, [], Date.now() - started);
     item.status = 'error';
-    item.findings = [{ code: 'syntax-error', ok: false, message: `dnn_misc.ts does not compile: line ${misc.line}, column ${misc.column}: ${misc.message}. Fix it and run the check again.` }];
+    item.findings = [{ code: 'syntax-error', ok: false, message: `dnn_misc.ts does not compile: line ${misc.line}, column ${misc.column}: ${misc.message.replace(/\.+$/, '')}. Fix it and run the check again.` }];
     return item;
   }
   const probes: Probe[] = cases.map((c) => ({

@@ -4,8 +4,10 @@
  * The same functions run twice: in the sandbox on the student's code, and in the grader on the
  * reference, so that both sides compute in exactly the same way and only the network differs.
  *   cnn2.model:  the modules build_model creates, in order, with their parameters after a seed
- *   cnn2.pass:   forward scores and every parameter gradient on a fixed batch, from given
- *                parameters (so a construction mistake does not hide a correct forward)
+ *   cnn2.forward:  forward scores and loss on a fixed batch, from given parameters (so a
+ *                  construction mistake does not hide a correct forward)
+ *   cnn2.backward: the same, then every parameter gradient (a separate probe, so a crash in
+ *                  backward_pass does not hide a correct forward)
  *   cnn2.steps:  the first few minibatches of the training loop of q310.sh
  */
 import * as path from 'path';
@@ -76,7 +78,7 @@ export function runCnn2Probe(env: Cnn2Env, probe: Probe): CallResult {
     return { outputs, mutated: [] };
   }
 
-  if (probe.kind === 'cnn2.pass') {
+  if (probe.kind === 'cnn2.forward' || probe.kind === 'cnn2.backward') {
     const given = (probe.params ?? {}) as Record<string, WireArray>;
     for (const [name, module] of Object.entries(model)) {
       if (!env.misc.hasParams(module)) continue;
@@ -93,6 +95,7 @@ export function runCnn2Probe(env: Cnn2Env, probe: Probe): CallResult {
     outputs.scores = arrayOut(activations?.scores);
     const loss = typed.loss.forward(activations.scores, y);
     outputs.loss = { number: loss };
+    if (probe.kind === 'cnn2.forward') return { outputs, mutated: [] };
     const grad = typed.loss.backward(activations.scores, y);
     env.network.backward_pass(typed, x, activations, grad);
     for (const [name, , gradient] of parameters(env, model)) outputs[`grad.${name}`] = arrayOut(gradient);
@@ -142,4 +145,4 @@ export function register(registerRunner: (kind: string, runner: Runner) => void)
   for (const kind of CNN2_PROBE_KINDS) registerRunner(kind, runner);
 }
 
-export const CNN2_PROBE_KINDS = ['cnn2.model', 'cnn2.pass', 'cnn2.steps'] as const;
+export const CNN2_PROBE_KINDS = ['cnn2.model', 'cnn2.forward', 'cnn2.backward', 'cnn2.steps'] as const;

@@ -69,17 +69,21 @@ function describe(value: unknown): string {
   return typeof value === 'number' ? `the number ${value}` : typeof value;
 }
 
+/** The student edits these two files; a stack frame in them is where to look first. */
+const STUDENT_FILES = ['dnn_misc.ts', 'dnn_cnn_2.ts'];
+
 export function toError(error: unknown): ProbeError {
   if (!(error instanceof Error)) return { name: 'Thrown', message: `threw ${describe(error)}` };
-  const frame = (error.stack ?? '')
+  const frames = (error.stack ?? '')
     .split('\n')
     .map((line) => /(dnn_[a-z0-9_]+\.ts):(\d+):(\d+)/.exec(line))
-    .find((match) => match !== null);
-  return {
-    name: error.name,
-    message: String(error.message).slice(0, 2000),
-    where: frame ? `${frame[1]}:${frame[2]}` : undefined,
-  };
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ file: match[1], at: `${match[1]}:${match[2]}` }));
+  const first = frames[0];
+  const student = frames.find((frame) => STUDENT_FILES.includes(frame.file));
+  let where = first?.at;
+  if (first && student && student !== first) where = `${first.at}, called from ${student.at}`;
+  return { name: error.name, message: String(error.message).slice(0, 2000), where };
 }
 
 export class Harness {
@@ -152,12 +156,21 @@ function gradientOf(layer: Record<string, unknown>, key: string): unknown {
   return gradient?.[key];
 }
 
+/** A student's linear_layer with the probe's W and b in place of its random ones. */
+function linearLayer(h: Harness, probe: Probe): { layer: Record<string, unknown>; params: Record<string, NDArray> } {
+  const layer = new (moduleClass('linear_layer'))(probe.ctor![0], probe.ctor![1]);
+  if (typeof layer.params !== 'object' || layer.params === null) {
+    throw new Error('linear_layer has no `params` object: keep the constructor of the handout');
+  }
+  const params = layer.params as Record<string, NDArray>;
+  params.W = h.array(probe.params!.W);
+  params.b = h.array(probe.params!.b);
+  return { layer, params };
+}
+
 const RUNNERS: Record<string, Runner> = {
   'linear_layer.forward': (h, probe) => {
-    const layer = new (moduleClass('linear_layer'))(probe.ctor![0], probe.ctor![1]);
-    const params = layer.params as Record<string, NDArray>;
-    params.W = h.array(probe.params!.W);
-    params.b = h.array(probe.params!.b);
+    const { layer, params } = linearLayer(h, probe);
     return probe.calls.map((c) => {
       const X = h.array(c.X);
       return h.call({ X, W: params.W, b: params.b }, (out) => {
@@ -167,10 +180,7 @@ const RUNNERS: Record<string, Runner> = {
   },
 
   'linear_layer.backward': (h, probe) => {
-    const layer = new (moduleClass('linear_layer'))(probe.ctor![0], probe.ctor![1]);
-    const params = layer.params as Record<string, NDArray>;
-    params.W = h.array(probe.params!.W);
-    params.b = h.array(probe.params!.b);
+    const { layer, params } = linearLayer(h, probe);
     return probe.calls.map((c) => {
       const X = h.array(c.X);
       const grad = h.array(c.grad);

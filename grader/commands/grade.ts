@@ -15,11 +15,13 @@ import { toGradescope } from '../report/gradescope';
 import { renderScorecard } from '../report/text';
 import { createScratch } from '../scratch';
 import type { Scorecard } from '../scorecard';
+import { RUN_OUTPUT_FILES } from '../submission-files';
 import { ensureDataFile } from '../workspace';
 
 export interface GradeCommandOptions {
   out: string;
-  rerun: boolean;
+  /** true for all seven runs, or a comma-separated list of questions such as "Q3.3,Q3.6". */
+  rerun: boolean | string;
   epochs?: string;
   json: boolean;
   gradescope?: string;
@@ -61,6 +63,16 @@ function parseEpochs(text: string | undefined): number {
   return epochs;
 }
 
+function parseQuestions(text: string): string[] {
+  const known = RUN_OUTPUT_FILES.map((run) => run.question);
+  const questions = text.split(',').map((q) => q.trim()).filter(Boolean);
+  const unknown = questions.filter((q) => !known.includes(q as (typeof known)[number]));
+  if (questions.length === 0 || unknown.length > 0) {
+    throw new UserError(`grade: --rerun takes questions among ${known.join(', ')}; got '${text}'.`);
+  }
+  return questions;
+}
+
 const csvCell = (value: string | number): string =>
   /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
 
@@ -69,6 +81,7 @@ export async function runGrade(args: string[], options: GradeCommandOptions): Pr
     throw new UserError('grade: --epochs goes with --rerun (it says how many epochs to re-run).');
   }
   const rerunEpochs = options.rerun ? parseEpochs(options.epochs) : undefined;
+  const rerunQuestions = typeof options.rerun === 'string' ? parseQuestions(options.rerun) : undefined;
   const sources = expandSources(args);
   if (options.gradescope && sources.length !== 1) {
     throw new UserError(`grade: --gradescope writes one results.json, so it takes one submission; got ${sources.length}.`);
@@ -91,6 +104,7 @@ export async function runGrade(args: string[], options: GradeCommandOptions): Pr
           dataFile,
           reference,
           rerunEpochs,
+          rerunQuestions,
           progress: (line) => log.debug(`  ${line}`),
         });
       } catch (error) {
