@@ -32,46 +32,72 @@ function program(): Command {
     .option('--no-cnn2', 'skip the Q3.9 network check even when dnn_cnn_2.ts is there')
     .option('--json', 'print the verdicts as JSON')
     .option('--keep', 'keep the work directory (to inspect what the code wrote)')
-    .action(async (dir: string, o: { function?: string[]; cnn2: boolean; json?: boolean; keep?: boolean }) => {
-      process.exitCode = await runCheck(dir, {
-        functions: o.function,
-        cnn2: o.cnn2,
-        json: Boolean(o.json),
-        keep: Boolean(o.keep),
-        color: useColor(),
-        verbose: verbose(),
-      });
-    });
+    .action(
+      async (
+        dir: string,
+        o: { function?: string[]; cnn2: boolean; json?: boolean; keep?: boolean },
+      ) => {
+        process.exitCode = await runCheck(dir, {
+          functions: o.function,
+          cnn2: o.cnn2,
+          json: Boolean(o.json),
+          keep: Boolean(o.keep),
+          color: useColor(),
+          verbose: verbose(),
+        });
+      },
+    );
 
   cli
     .command('grade')
     .description('grade submissions: zips, submission folders, or folders of zips')
     .argument('<submission...>', 'Assignment_3_<first>_<last>.zip, a folder, or a folder of zips')
     .option('-o, --out <dir>', 'where the reports go', 'dnn-grader-reports')
-    .option('--rerun [questions]', "re-run the student's trainers (all, or e.g. Q3.3,Q3.6) and compare with the submitted files")
-    .addOption(new Option('--epochs <k>', 'with --rerun: only the first k epochs (default: all 30)'))
+    .option(
+      '--rerun [questions]',
+      "re-run the student's trainers (all, or e.g. Q3.3,Q3.6) and compare with the submitted files",
+    )
+    .addOption(
+      new Option('--epochs <k>', 'with --rerun: only the first k epochs (default: all 30)'),
+    )
     .option('--gradescope <file>', "also write Gradescope's results.json here (one submission)")
     .option('--json', 'print the scorecards as JSON instead of text')
     .option('--keep', 'keep the work directory')
-    .action(async (submissions: string[], o: { out: string; rerun?: boolean | string; epochs?: string; gradescope?: string; json?: boolean; keep?: boolean }) => {
-      process.exitCode = await runGrade(submissions, {
-        out: o.out,
-        rerun: o.rerun ?? false,
-        epochs: o.epochs,
-        gradescope: o.gradescope,
-        json: Boolean(o.json),
-        keep: Boolean(o.keep),
-        color: useColor(),
-        verbose: verbose(),
-      });
-    });
+    .action(
+      async (
+        submissions: string[],
+        o: {
+          out: string;
+          rerun?: boolean | string;
+          epochs?: string;
+          gradescope?: string;
+          json?: boolean;
+          keep?: boolean;
+        },
+      ) => {
+        process.exitCode = await runGrade(submissions, {
+          out: o.out,
+          rerun: o.rerun ?? false,
+          epochs: o.epochs,
+          gradescope: o.gradescope,
+          json: Boolean(o.json),
+          keep: Boolean(o.keep),
+          color: useColor(),
+          verbose: verbose(),
+        });
+      },
+    );
 
   cli
     .command('demo')
     .description('grade the reference solution and the untouched handout, and show both scorecards')
     .option('--keep', 'keep the demo zips and work directory')
     .action(async (o: { keep?: boolean }) => {
-      process.exitCode = await runDemo({ color: useColor(), verbose: verbose(), keep: Boolean(o.keep) });
+      process.exitCode = await runDemo({
+        color: useColor(),
+        verbose: verbose(),
+        keep: Boolean(o.keep),
+      });
     });
 
   cli
@@ -97,8 +123,12 @@ export async function main(argv: string[]): Promise<number> {
       log.error(`dnn-grader: ${error.message}`);
       return error.exitCode;
     }
-    log.error(`dnn-grader: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    log.error('This is a bug in the grader, not in the submission; please report it with the command you ran.');
+    log.error(
+      `dnn-grader: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    log.error(
+      'This is a bug in the grader, not in the submission; please report it with the command you ran.',
+    );
     return EXIT.internal;
   }
 }

@@ -53,7 +53,10 @@ function missingItems(file: string): RubricItem[] {
 }
 
 /** Grades a submission that is already opened. */
-export async function gradeOpened(submission: Submission, options: GradeOptions): Promise<Scorecard> {
+export async function gradeOpened(
+  submission: Submission,
+  options: GradeOptions,
+): Promise<Scorecard> {
   const started = Date.now();
   const progress = options.progress ?? (() => undefined);
   const student: StudentCode = {};
@@ -63,7 +66,8 @@ export async function gradeOpened(submission: Submission, options: GradeOptions)
 
   const items: RubricItem[] = [];
   progress('Q3.2: checking the five functions of dnn_misc.ts');
-  if (student['dnn_misc.ts']) items.push(...(await checkModules(student, { scratchDir: options.scratchDir })));
+  if (student['dnn_misc.ts'])
+    items.push(...(await checkModules(student, { scratchDir: options.scratchDir })));
   else items.push(...missingItems('dnn_misc.ts'));
 
   progress('Q3.3-Q3.8, Q3.10: grading the output files');
@@ -83,7 +87,9 @@ export async function gradeOpened(submission: Submission, options: GradeOptions)
   problems.push(...diffProtectedFiles(submission).map((d) => d.message));
 
   if (options.rerunEpochs !== undefined) {
-    progress(`--rerun: running the trainers for ${options.rerunEpochs} epoch(s) on the student's code`);
+    progress(
+      `--rerun: running the trainers for ${options.rerunEpochs} epoch(s) on the student's code`,
+    );
     const findings = await rerunOutputs(submission, student, {
       scratchDir: options.scratchDir,
       dataFile: options.dataFile,

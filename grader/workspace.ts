@@ -40,7 +40,11 @@ export function handoutSources(dir = HANDOUT_DIR): string[] {
 }
 
 /** Makes a new workspace under `scratchDir`. */
-export function createWorkspace(scratchDir: string, label: string, student: StudentCode): Workspace {
+export function createWorkspace(
+  scratchDir: string,
+  label: string,
+  student: StudentCode,
+): Workspace {
   fs.mkdirSync(scratchDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(scratchDir, `${label.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
   for (const name of handoutSources()) {
@@ -61,10 +65,14 @@ export function createWorkspace(scratchDir: string, label: string, student: Stud
 }
 
 /** The data file the trainers read, built once from the `mnist` package and checked. */
-export function ensureDataFile(file = path.join(PROJECT_ROOT, 'data', 'mnist_subset.json')): string {
+export function ensureDataFile(
+  file = path.join(PROJECT_ROOT, 'data', 'mnist_subset.json'),
+): string {
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    process.stderr.write(`Building ${path.relative(process.cwd(), file)} from the mnist package (once)...\n`);
+    process.stderr.write(
+      `Building ${path.relative(process.cwd(), file)} from the mnist package (once)...\n`,
+    );
     build_mnist_subset(file);
   }
   const digest = sha256(fs.readFileSync(file));
@@ -100,7 +108,10 @@ export async function runProbes(
     readPaths: options.dataFile ? [options.dataFile] : [],
     env: options.dataFile ? { MNIST_SUBSET: options.dataFile } : {},
   });
-  return { results: readResults(path.join(workspace.dir, 'grader_results.jsonl'), probes), sandbox };
+  return {
+    results: readResults(path.join(workspace.dir, 'grader_results.jsonl'), probes),
+    sandbox,
+  };
 }
 
 /** Reads the child's results defensively: only regular files, bounded, known ids, valid JSON. */

@@ -359,17 +359,13 @@ export const subtract = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op
 export const multiply = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.Multiply);
 export const divide = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.Divide);
 /** numpy's maximum: NaN wins; between -0 and 0 either may be returned (they compare equal). */
-export const maximum = (a: ArrayLike, b: ArrayLike): NDArray =>
-  binary(a, b, Op.Maximum);
-export const minimum = (a: ArrayLike, b: ArrayLike): NDArray =>
-  binary(a, b, Op.Minimum);
+export const maximum = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.Maximum);
+export const minimum = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.Minimum);
 /** Comparisons give 1 for true and 0 for false, so they can be used as masks. */
 export const greater = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.Greater);
-export const greater_equal = (a: ArrayLike, b: ArrayLike): NDArray =>
-  binary(a, b, Op.GreaterEqual);
+export const greater_equal = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.GreaterEqual);
 export const less = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.Less);
-export const less_equal = (a: ArrayLike, b: ArrayLike): NDArray =>
-  binary(a, b, Op.LessEqual);
+export const less_equal = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.LessEqual);
 export const equal = (a: ArrayLike, b: ArrayLike): NDArray => binary(a, b, Op.Equal);
 
 export const exp = (a: NDArray): NDArray => unary(a, Math.exp);

@@ -195,7 +195,14 @@ export function makeModuleFixtures(): ModuleFixtures {
     cases.push(
       reluCase(fn, 'core', 'shape [4, 6]', 21, [[4, 6]]),
       reluCase(fn, 'core', 'shape [5, 3]', 22, [[5, 3]]),
-      reluCase(fn, 'edge', 'shape [4, 6] with zeros, -0 and +-1e-300 at the kink', 25, [[4, 6]], true),
+      reluCase(
+        fn,
+        'edge',
+        'shape [4, 6] with zeros, -0 and +-1e-300 at the kink',
+        25,
+        [[4, 6]],
+        true,
+      ),
       reluCase(fn, 'edge', '4-D shape [2, 3, 4, 4]', 23, [[2, 3, 4, 4]]),
       reluCase(fn, 'edge', 'two calls on one module ([3, 4], then [2, 5])', 24, [
         [3, 4],

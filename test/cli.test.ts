@@ -44,7 +44,9 @@ describe('dnn-grader check', () => {
       ['Q3.2 dropout.backward', 0, 'not-implemented'],
       ['Q3.9', 0, 'not-implemented'],
     ]);
-    expect(card.items[0].findings[0].message).toContain('linear_layer.forward is not implemented yet');
+    expect(card.items[0].findings[0].message).toContain(
+      'linear_layer.forward is not implemented yet',
+    );
   });
 
   test('one function only, with -f', async () => {
@@ -79,21 +81,42 @@ describe('dnn-grader grade', () => {
     const run = await cli(['grade', zips.reference, '-o', out]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('Total 100/100');
-    const card = JSON.parse(fs.readFileSync(path.join(out, 'Assignment_3_Reference_Solution', 'report.json'), 'utf8')) as Scorecard;
+    const card = JSON.parse(
+      fs.readFileSync(path.join(out, 'Assignment_3_Reference_Solution', 'report.json'), 'utf8'),
+    ) as Scorecard;
     expect(card.total).toBe(100);
-    const results = JSON.parse(fs.readFileSync(path.join(out, 'Assignment_3_Reference_Solution', 'results.json'), 'utf8'));
-    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures', 'schemas', 'gradescope-results.schema.json'), 'utf8'));
+    const results = JSON.parse(
+      fs.readFileSync(path.join(out, 'Assignment_3_Reference_Solution', 'results.json'), 'utf8'),
+    );
+    const schema = JSON.parse(
+      fs.readFileSync(
+        path.join(ROOT, 'fixtures', 'schemas', 'gradescope-results.schema.json'),
+        'utf8',
+      ),
+    );
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
     expect(validate(results) ? [] : validate.errors).toEqual([]);
     expect(results.score).toBe(100);
   });
 
   test('the untouched handout: 0 on Q3.2 and Q3.9 with "not implemented", output files missing', async () => {
-    const run = await cli(['grade', zips.template, '-o', path.join(tmp, 'reports-template'), '--json']);
+    const run = await cli([
+      'grade',
+      zips.template,
+      '-o',
+      path.join(tmp, 'reports-template'),
+      '--json',
+    ]);
     expect(run.exitCode).toBe(0);
     const card = JSON.parse(run.stdout) as Scorecard;
     const byId = Object.fromEntries(card.items.map((i) => [i.id, i]));
-    for (const fn of ['linear_layer.forward', 'linear_layer.backward', 'relu.forward', 'relu.backward', 'dropout.backward']) {
+    for (const fn of [
+      'linear_layer.forward',
+      'linear_layer.backward',
+      'relu.forward',
+      'relu.backward',
+      'dropout.backward',
+    ]) {
       expect([fn, byId[`Q3.2 ${fn}`].status]).toEqual([fn, 'not-implemented']);
     }
     expect(byId['Q3.9'].status).toBe('not-implemented');
@@ -131,7 +154,9 @@ describe('dnn-grader grade', () => {
 test('dnn-grader demo shows both scorecards: 100/100 and the handout', async () => {
   const run = await cli(['demo']);
   expect(run.exitCode).toBe(0);
-  expect(run.stdout).toContain('demo: the reference solution scores 100/100, the untouched handout 0/100.');
+  expect(run.stdout).toContain(
+    'demo: the reference solution scores 100/100, the untouched handout 0/100.',
+  );
 });
 
 test('--rerun catches an output file edited by hand (Q3.3, first epoch re-run)', async () => {
@@ -150,7 +175,17 @@ test('--rerun catches an output file edited by hand (Q3.3, first epoch re-run)',
   fs.writeFileSync(file, JSON.stringify(curves));
   fs.writeFileSync(path.join(yauzlFree, 'collaboration.txt'), 'no discussion\n');
 
-  const run = await cli(['grade', yauzlFree, '--rerun', 'Q3.3', '--epochs', '1', '--json', '-o', path.join(tmp, 'reports-rerun')]);
+  const run = await cli([
+    'grade',
+    yauzlFree,
+    '--rerun',
+    'Q3.3',
+    '--epochs',
+    '1',
+    '--json',
+    '-o',
+    path.join(tmp, 'reports-rerun'),
+  ]);
   expect(run.exitCode).toBe(0);
   const card = JSON.parse(run.stdout) as Scorecard;
   const q33 = card.items.find((i) => i.id === 'Q3.3')!;

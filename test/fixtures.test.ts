@@ -7,13 +7,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { MODULE_FIXTURES_FILE, renderModuleFixtures, ModuleFixtures } from '../scripts/make-fixtures';
+import {
+  MODULE_FIXTURES_FILE,
+  renderModuleFixtures,
+  ModuleFixtures,
+} from '../scripts/make-fixtures';
 import { decodeArray } from '../grader/child/grader_wire';
 import { compareArrays } from '../grader/compare';
 import { GRADIENT_CHECK } from '../grader/tolerances';
 
 const schema = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'schemas', 'module-fixtures.schema.json'), 'utf8'),
+  fs.readFileSync(
+    path.join(__dirname, '..', 'fixtures', 'schemas', 'module-fixtures.schema.json'),
+    'utf8',
+  ),
 );
 const committed = fs.readFileSync(MODULE_FIXTURES_FILE, 'utf8');
 const fixtures = JSON.parse(committed) as ModuleFixtures;
@@ -56,7 +63,11 @@ test.each(fixtures.cases.filter((c) => c.fn.endsWith('backward')).map((c) => [c.
   (_id, c) => {
     for (const call of c.calls) {
       for (const [name, numerical] of Object.entries(call.numerical ?? {})) {
-        const comparison = compareArrays(decodeArray(call.expected[name]), decodeArray(numerical), GRADIENT_CHECK);
+        const comparison = compareArrays(
+          decodeArray(call.expected[name]),
+          decodeArray(numerical),
+          GRADIENT_CHECK,
+        );
         expect(`${name}: ${comparison.message}`).toBe(`${name}: `);
       }
     }

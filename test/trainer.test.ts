@@ -6,7 +6,13 @@ import * as path from 'path';
 import execa from 'execa';
 import { network as mlp } from '../reference/dnn_mlp';
 import { network as cnn2 } from '../reference/dnn_cnn_2';
-import { output_file_name, parse_args, py_float, results_json, UsageError } from '../reference/dnn_train';
+import {
+  output_file_name,
+  parse_args,
+  py_float,
+  results_json,
+  UsageError,
+} from '../reference/dnn_train';
 
 const TSX = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
 const REFERENCE = path.join(__dirname, '..', 'reference');
@@ -31,7 +37,9 @@ test.each([
 });
 
 test('output file names follow the homework table', () => {
-  expect(output_file_name('MLP', parse_args([], mlp as never))).toBe('MLP_lr0.01_m0.0_w0.0_d0.0.json');
+  expect(output_file_name('MLP', parse_args([], mlp as never))).toBe(
+    'MLP_lr0.01_m0.0_w0.0_d0.0.json',
+  );
   expect(output_file_name('MLP', parse_args(['--dropout_rate', '0.95'], mlp as never))).toBe(
     'MLP_lr0.01_m0.0_w0.0_d0.95.json',
   );
@@ -58,7 +66,9 @@ test.each([
 });
 
 test('a trainer run with an unknown flag exits 2 and says why, without training', async () => {
-  const run = await execa(TSX, [path.join(REFERENCE, 'dnn_cnn.ts'), '--epochs', '3'], { reject: false });
+  const run = await execa(TSX, [path.join(REFERENCE, 'dnn_cnn.ts'), '--epochs', '3'], {
+    reject: false,
+  });
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toContain('dnn_cnn.ts: unknown flag --epochs');
   expect(run.stderr).toContain('--help');

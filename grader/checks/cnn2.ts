@@ -105,12 +105,20 @@ function compareOutput(label: string, got: OutputValue | undefined, want: Output
   const array = asArray(got);
   if (!array) {
     const why = got?.invalid ?? (got?.number !== undefined ? 'is a number' : 'is missing');
-    return { code: 'missing', ok: false, message: `${label} ${why}; expected an array of shape [${expected.shape.join(', ')}].` };
+    return {
+      code: 'missing',
+      ok: false,
+      message: `${label} ${why}; expected an array of shape [${expected.shape.join(', ')}].`,
+    };
   }
   const c = compareArrays(array, expected, NETWORK_VALUE);
   return c.ok
     ? { code: 'match', ok: true, message: `${label} matches the reference.` }
-    : { code: c.shapeMatches ? 'wrong-values' : 'wrong-shape', ok: false, message: `${label}: ${c.message}.` };
+    : {
+        code: c.shapeMatches ? 'wrong-values' : 'wrong-shape',
+        ok: false,
+        message: `${label}: ${c.message}.`,
+      };
 }
 
 function compareNumber(label: string, got: OutputValue | undefined, want: OutputValue): Finding {
@@ -134,7 +142,11 @@ function scoreStructure(got: CallResult, want: CallResult): PartScore {
   const namesOk = wantModules.join('\n') === gotModules.join('\n');
   findings.push(
     namesOk
-      ? { code: 'modules', ok: true, message: 'the modules and their order match the architecture.' }
+      ? {
+          code: 'modules',
+          ok: true,
+          message: 'the modules and their order match the architecture.',
+        }
       : {
           code: 'modules',
           ok: false,
@@ -142,9 +154,12 @@ function scoreStructure(got: CallResult, want: CallResult): PartScore {
         },
   );
   const params = Object.keys(want.outputs).filter((k) => k.startsWith('param.'));
-  const shapeOf = (v: OutputValue | undefined): string => (v?.array ? `[${v.array.shape.join(', ')}]` : 'missing');
+  const shapeOf = (v: OutputValue | undefined): string =>
+    v?.array ? `[${v.array.shape.join(', ')}]` : 'missing';
   const badShapes = params.filter((k) => shapeOf(got.outputs[k]) !== shapeOf(want.outputs[k]));
-  const extra = Object.keys(got.outputs).filter((k) => k.startsWith('param.') && !(k in want.outputs));
+  const extra = Object.keys(got.outputs).filter(
+    (k) => k.startsWith('param.') && !(k in want.outputs),
+  );
   const shapesOk = badShapes.length === 0 && extra.length === 0;
   findings.push(
     shapesOk
@@ -153,22 +168,40 @@ function scoreStructure(got: CallResult, want: CallResult): PartScore {
           code: 'shapes',
           ok: false,
           message:
-            badShapes.map((k) => `${k.slice(6)} is ${shapeOf(got.outputs[k])}, expected ${shapeOf(want.outputs[k])}`).join('; ') +
-            (extra.length ? `; unexpected parameters ${extra.map((k) => k.slice(6)).join(', ')}` : '') +
+            badShapes
+              .map(
+                (k) =>
+                  `${k.slice(6)} is ${shapeOf(got.outputs[k])}, expected ${shapeOf(want.outputs[k])}`,
+              )
+              .join('; ') +
+            (extra.length
+              ? `; unexpected parameters ${extra.map((k) => k.slice(6)).join(', ')}`
+              : '') +
             '.',
         },
   );
-  const valuesOk = shapesOk && params.every((k) => compareOutput(k, got.outputs[k], want.outputs[k]).ok);
+  const valuesOk =
+    shapesOk && params.every((k) => compareOutput(k, got.outputs[k], want.outputs[k]).ok);
   findings.push(
     valuesOk
-      ? { code: 'draw-order', ok: true, message: 'after the same seed the parameters equal the reference\'s: modules are created in the listed order.' }
+      ? {
+          code: 'draw-order',
+          ok: true,
+          message:
+            "after the same seed the parameters equal the reference's: modules are created in the listed order.",
+        }
       : !shapesOk
-        ? { code: 'draw-order', ok: false, message: 'the parameters after the seed could not be compared, since their shapes differ (see above).' }
+        ? {
+            code: 'draw-order',
+            ok: false,
+            message:
+              'the parameters after the seed could not be compared, since their shapes differ (see above).',
+          }
         : {
             code: 'draw-order',
             ok: false,
             message:
-              'after the same seed the parameters differ from the reference\'s: the modules are not created in the listed order (C1, then C2, then L1 draw their parameters, in that order).',
+              "after the same seed the parameters differ from the reference's: the modules are not created in the listed order (C1, then C2, then L1 draw their parameters, in that order).",
           },
   );
   const share = Q39_PARTS.structure / 3;
@@ -176,14 +209,20 @@ function scoreStructure(got: CallResult, want: CallResult): PartScore {
 }
 
 function scoreForward(got: CallResult, want: CallResult): PartScore {
-  const scores = compareOutput('forward_pass scores on 5 validation digits', got.outputs.scores, want.outputs.scores);
+  const scores = compareOutput(
+    'forward_pass scores on 5 validation digits',
+    got.outputs.scores,
+    want.outputs.scores,
+  );
   const loss = compareNumber('the loss of that batch', got.outputs.loss, want.outputs.loss);
   return { points: scores.ok && loss.ok ? Q39_PARTS.forward : 0, findings: [scores, loss] };
 }
 
 function scoreBackward(got: CallResult, want: CallResult): PartScore {
   const grads = Object.keys(want.outputs).filter((k) => k.startsWith('grad.'));
-  const findings = grads.map((k) => compareOutput(`gradient of ${k.slice(5)}`, got.outputs[k], want.outputs[k]));
+  const findings = grads.map((k) =>
+    compareOutput(`gradient of ${k.slice(5)}`, got.outputs[k], want.outputs[k]),
+  );
   const right = findings.filter((f) => f.ok).length;
   return { points: (Q39_PARTS.backward * right) / Math.max(1, grads.length), findings };
 }
@@ -191,10 +230,18 @@ function scoreBackward(got: CallResult, want: CallResult): PartScore {
 function scoreTraining(got: CallResult, want: CallResult): PartScore {
   const findings: Finding[] = [];
   for (let i = 1; i <= TRAIN_STEPS; i++) {
-    findings.push(compareNumber(`loss of minibatch ${i}`, got.outputs[`loss.${i}`], want.outputs[`loss.${i}`]));
+    findings.push(
+      compareNumber(`loss of minibatch ${i}`, got.outputs[`loss.${i}`], want.outputs[`loss.${i}`]),
+    );
   }
   for (const k of Object.keys(want.outputs).filter((key) => key.startsWith('param.'))) {
-    findings.push(compareOutput(`${k.slice(6)} after ${TRAIN_STEPS} minibatches`, got.outputs[k], want.outputs[k]));
+    findings.push(
+      compareOutput(
+        `${k.slice(6)} after ${TRAIN_STEPS} minibatches`,
+        got.outputs[k],
+        want.outputs[k],
+      ),
+    );
   }
   return { points: findings.every((f) => f.ok) ? Q39_PARTS.training : 0, findings };
 }
@@ -228,7 +275,11 @@ export async function checkCnn2(
   const broken = workspace.transpileProblems.find((p) => p.file === 'dnn_cnn_2.ts');
   if (broken) {
     item.status = 'error';
-    item.findings.push({ code: 'syntax-error', ok: false, message: `${broken.file} does not compile: line ${broken.line}, column ${broken.column}: ${broken.message.replace(/\.+$/, '')}.` });
+    item.findings.push({
+      code: 'syntax-error',
+      ok: false,
+      message: `${broken.file} does not compile: line ${broken.line}, column ${broken.column}: ${broken.message.replace(/\.+$/, '')}.`,
+    });
     item.durationMs = Date.now() - started;
     return item;
   }
@@ -257,13 +308,22 @@ export async function checkCnn2(
           ? `${error.message} (the handout's stub still throws)`
           : `threw ${error.name}: ${error.message}${error.where ? ` at ${error.where}` : ''}`
         : 'no result came back (see the first finding)';
-      const code = !error ? 'no-result' : error.name === 'NotImplementedError' ? 'not-implemented' : 'threw';
+      const code = !error
+        ? 'no-result'
+        : error.name === 'NotImplementedError'
+          ? 'not-implemented'
+          : 'threw';
       item.findings.push({ code, ok: false, message: `${label}: ${why}.` });
       continue;
     }
     const result = score(got, want);
     if (part === 'training' && result.points === 0 && drawOrderFailed(item.findings)) {
-      result.findings.unshift({ code: 'draw-order', ok: false, message: 'the run starts from other parameters than the reference\'s (see structure), so its losses and parameters differ too.' });
+      result.findings.unshift({
+        code: 'draw-order',
+        ok: false,
+        message:
+          "the run starts from other parameters than the reference's (see structure), so its losses and parameters differ too.",
+      });
     }
     item.points += result.points;
     const failures = result.findings.filter((f) => !f.ok);
@@ -272,9 +332,11 @@ export async function checkCnn2(
     item.findings.push(...failures.slice(0, 6).map((f) => ({ ...f, message: `  ${f.message}` })));
   }
   item.points = roundPoints(item.points);
-  item.status = notImplemented === parts.length ? 'not-implemented' : statusFor(item.points, item.maxPoints);
+  item.status =
+    notImplemented === parts.length ? 'not-implemented' : statusFor(item.points, item.maxPoints);
   const sandboxNote = describeSandboxEnd(run.sandbox, run.results.size, probes.length);
-  if (sandboxNote) item.findings.unshift({ code: sandboxNote.code, ok: false, message: sandboxNote.message });
+  if (sandboxNote)
+    item.findings.unshift({ code: sandboxNote.code, ok: false, message: sandboxNote.message });
   item.durationMs = Date.now() - started;
   return item;
 }

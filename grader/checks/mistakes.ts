@@ -37,7 +37,8 @@ export const MISTAKES: Mistake[] = [
     code: 'bias-not-added',
     fn: 'linear_layer.forward',
     output: 'out',
-    explain: 'The output is X W without the bias: add params.b to every row (np.add broadcasts it).',
+    explain:
+      'The output is X W without the bias: add params.b to every row (np.add broadcasts it).',
     variant: ({ inputs }) => np.matmul(inputs.X, inputs.W),
   },
   {
@@ -95,7 +96,8 @@ export const MISTAKES: Mistake[] = [
     code: 'input-gradient-transposed',
     fn: 'linear_layer.backward',
     output: 'dX',
-    explain: 'The returned gradient is transposed: dLoss/dX = grad W^T has the shape of X, [N, input_D].',
+    explain:
+      'The returned gradient is transposed: dLoss/dX = grad W^T has the shape of X, [N, input_D].',
     variant: ({ inputs }) => np.matmul(inputs.W, inputs.grad.T),
   },
   {
@@ -105,17 +107,14 @@ export const MISTAKES: Mistake[] = [
     explain:
       'gradient.W adds to the value of the previous call: each backward must overwrite the ' +
       'gradient (=, not +=), or every minibatch carries the gradients of all earlier ones.',
-    variant: ({ expected, previous }) =>
-      previous ? np.add(previous.dW, expected.dW) : null,
+    variant: ({ expected, previous }) => (previous ? np.add(previous.dW, expected.dW) : null),
   },
   {
     code: 'bias-gradient-accumulated',
     fn: 'linear_layer.backward',
     output: 'db',
-    explain:
-      'gradient.b adds to the value of the previous call: each backward must overwrite it.',
-    variant: ({ expected, previous }) =>
-      previous ? np.add(previous.db, expected.db) : null,
+    explain: 'gradient.b adds to the value of the previous call: each backward must overwrite it.',
+    variant: ({ expected, previous }) => (previous ? np.add(previous.db, expected.db) : null),
   },
   {
     code: 'gradient-not-stored',
@@ -234,7 +233,8 @@ export const MISTAKES: Mistake[] = [
     code: 'dropout-ignores-mask',
     fn: 'dropout.backward',
     output: 'dX',
-    explain: 'The gradient is returned unchanged: multiply it by this.mask, the mask of the forward pass.',
+    explain:
+      'The gradient is returned unchanged: multiply it by this.mask, the mask of the forward pass.',
     variant: ({ inputs, rate }) => (rate === 0 ? null : inputs.grad),
   },
   {
@@ -282,4 +282,3 @@ export function diagnose(
   }
   return undefined;
 }
-

@@ -97,7 +97,10 @@ export function judgeCase(fixture: FixtureCase, result: ProbeResult | undefined)
     if (got.error) {
       if (got.error.name === 'NotImplementedError') {
         outcome.notImplemented = true;
-        fail('not-implemented', `${callName}${got.error.message} (the handout's stub still throws).`);
+        fail(
+          'not-implemented',
+          `${callName}${got.error.message} (the handout's stub still throws).`,
+        );
       } else {
         const where = got.error.where ? ` at ${got.error.where}` : '';
         fail('threw', `${callName}threw ${got.error.name}: ${got.error.message}${where}.`);
@@ -106,13 +109,28 @@ export function judgeCase(fixture: FixtureCase, result: ProbeResult | undefined)
       return;
     }
     const inputs = Object.fromEntries(
-      Object.entries({ ...call.inputs, ...(fixture.params ?? {}) }).map(([k, v]) => [k, toArray(v)]),
+      Object.entries({ ...call.inputs, ...(fixture.params ?? {}) }).map(([k, v]) => [
+        k,
+        toArray(v),
+      ]),
     );
-    const values = { inputs, expected, rate: fixture.fn === 'dropout.backward' ? fixture.ctor[0] : undefined, previous };
+    const values = {
+      inputs,
+      expected,
+      rate: fixture.fn === 'dropout.backward' ? fixture.ctor[0] : undefined,
+      previous,
+    };
     const wasPassing = outcome.passed;
     for (const [name, want] of Object.entries(expected)) {
       if (name === 'mask') continue; // the provided forward's mask: used for diagnosis only
-      const message = checkOutput(fixture.fn, name, got.outputs[name], want, values, call.numerical?.[name]);
+      const message = checkOutput(
+        fixture.fn,
+        name,
+        got.outputs[name],
+        want,
+        values,
+        call.numerical?.[name],
+      );
       if (message) fail(message.code, `${callName}${message.text}`);
     }
     if (index > 0 && wasPassing && !outcome.passed) {
@@ -147,14 +165,19 @@ function checkOutput(
   const label = OUTPUT_NAMES[name] ?? name;
   if (!got) return { code: 'no-output', text: `${label} is missing.` };
   if (got.invalid) return { code: 'not-an-array', text: `${label}: ${got.invalid}.` };
-  if (!got.array) return { code: 'not-an-array', text: `${label} is a number, expected an np.NDArray of shape [${want.shape.join(', ')}].` };
+  if (!got.array)
+    return {
+      code: 'not-an-array',
+      text: `${label} is a number, expected an np.NDArray of shape [${want.shape.join(', ')}].`,
+    };
   const array = toArray(got.array);
   const comparison = compareArrays(array, want, VALUE);
   if (comparison.ok) return null;
 
   const close = (g: np.NDArray, v: np.NDArray): boolean => compareArrays(g, v, VALUE).ok;
   const mistake = diagnose(fn, name, array, values, close);
-  if (mistake) return { code: mistake.code, text: `${label}: ${mistake.explain} (${comparison.message})` };
+  if (mistake)
+    return { code: mistake.code, text: `${label}: ${mistake.explain} (${comparison.message})` };
   if ((comparison.nonFinite ?? 0) > 0) {
     return { code: 'non-finite', text: `${label} holds NaN or Infinity: ${comparison.message}.` };
   }
@@ -177,7 +200,11 @@ function describe(c: Comparison, tol: Tolerance): string {
 }
 
 /** Scores one function from its cases. */
-export function scoreFunction(fn: Q32Function, outcomes: CaseOutcome[], durationMs?: number): RubricItem {
+export function scoreFunction(
+  fn: Q32Function,
+  outcomes: CaseOutcome[],
+  durationMs?: number,
+): RubricItem {
   const max = POINTS.q32PerFunction;
   const item: RubricItem = {
     id: `Q3.2 ${fn}`,
@@ -193,7 +220,13 @@ export function scoreFunction(fn: Q32Function, outcomes: CaseOutcome[], duration
   if (outcomes.length === 0) return item;
   if (outcomes.length > 0 && outcomes.every((o) => o.notImplemented)) {
     item.status = 'not-implemented';
-    item.findings = [{ code: 'not-implemented', ok: false, message: `${fn} is not implemented yet (the handout's stub still throws NotImplementedError).` }];
+    item.findings = [
+      {
+        code: 'not-implemented',
+        ok: false,
+        message: `${fn} is not implemented yet (the handout's stub still throws NotImplementedError).`,
+      },
+    ];
     return item;
   }
   const coreOk = outcomes.filter((o) => o.tier === 'core').every((o) => o.passed);
@@ -203,11 +236,17 @@ export function scoreFunction(fn: Q32Function, outcomes: CaseOutcome[], duration
   if (coreOk && edgeOk) {
     item.points = max;
     item.status = 'passed';
-    item.findings.push({ code: 'all-cases', ok: true, message: `all ${outcomes.length} cases pass (values and gradient checks).` });
+    item.findings.push({
+      code: 'all-cases',
+      ok: true,
+      message: `all ${outcomes.length} cases pass (values and gradient checks).`,
+    });
   } else if (coreOk) {
     item.points = roundPoints(max - EDGE_POINTS);
     item.status = 'partial';
-  } else if (failed.some((o) => o.findings.some((f) => f.code === 'threw' || f.code === 'no-result'))) {
+  } else if (
+    failed.some((o) => o.findings.some((f) => f.code === 'threw' || f.code === 'no-result'))
+  ) {
     item.status = 'error';
   }
   return item;
@@ -221,7 +260,10 @@ export interface ModuleCheckOptions {
 }
 
 /** Checks the student's dnn_misc.ts, one sandboxed child per function, two at a time. */
-export async function checkModules(student: StudentCode, options: ModuleCheckOptions): Promise<RubricItem[]> {
+export async function checkModules(
+  student: StudentCode,
+  options: ModuleCheckOptions,
+): Promise<RubricItem[]> {
   const fixtures = options.fixtures ?? loadModuleFixtures();
   const functions = options.functions ?? Q32_FUNCTIONS;
   const items: RubricItem[] = new Array(functions.length);
@@ -249,7 +291,13 @@ async function checkFunction(
   if (misc) {
     const item = scoreFunction(fn, [], Date.now() - started);
     item.status = 'error';
-    item.findings = [{ code: 'syntax-error', ok: false, message: `dnn_misc.ts does not compile: line ${misc.line}, column ${misc.column}: ${misc.message.replace(/\.+$/, '')}. Fix it and run the check again.` }];
+    item.findings = [
+      {
+        code: 'syntax-error',
+        ok: false,
+        message: `dnn_misc.ts does not compile: line ${misc.line}, column ${misc.column}: ${misc.message.replace(/\.+$/, '')}. Fix it and run the check again.`,
+      },
+    ];
     return item;
   }
   const probes: Probe[] = cases.map((c) => ({
@@ -273,16 +321,28 @@ async function checkFunction(
 
 /** A sentence for a child that did not finish normally, or null. */
 export function describeSandboxEnd(
-  sandbox: { timedOut: boolean; outOfMemory: boolean; exitCode: number | null; signal: string | null; stderr: string },
+  sandbox: {
+    timedOut: boolean;
+    outOfMemory: boolean;
+    exitCode: number | null;
+    signal: string | null;
+    stderr: string;
+  },
   finished: number,
   total: number,
 ): { code: string; message: string } | null {
   if (finished === total && sandbox.exitCode === 0) return null;
   if (sandbox.timedOut) {
-    return { code: 'timeout', message: `the code did not finish in time (${finished} of ${total} cases done): look for an endless loop.` };
+    return {
+      code: 'timeout',
+      message: `the code did not finish in time (${finished} of ${total} cases done): look for an endless loop.`,
+    };
   }
   if (sandbox.outOfMemory) {
-    return { code: 'out-of-memory', message: `the code ran out of memory (${finished} of ${total} cases done).` };
+    return {
+      code: 'out-of-memory',
+      message: `the code ran out of memory (${finished} of ${total} cases done).`,
+    };
   }
   const tail = sandbox.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
   return {

@@ -19,7 +19,10 @@ export interface ProtectedDiff {
 
 const MAX_PATCH_LINES = 200;
 
-export function diffProtectedFiles(submission: Submission, handoutDir = HANDOUT_DIR): ProtectedDiff[] {
+export function diffProtectedFiles(
+  submission: Submission,
+  handoutDir = HANDOUT_DIR,
+): ProtectedDiff[] {
   const diffs: ProtectedDiff[] = [];
   for (const file of PROTECTED_FILES) {
     if (!submission.files.includes(file)) continue;
@@ -28,10 +31,21 @@ export function diffProtectedFiles(submission: Submission, handoutDir = HANDOUT_
     const pristine = fs.readFileSync(pristinePath, 'utf8');
     const submitted = fs.readFileSync(path.join(submission.root, file), 'utf8');
     if (submitted.replace(/\r\n/g, '\n') === pristine) continue;
-    const lines = createTwoFilesPatch(`handout/${file}`, `submission/${file}`, pristine, submitted.replace(/\r\n/g, '\n'), '', '', { context: 2 }).split('\n');
+    const lines = createTwoFilesPatch(
+      `handout/${file}`,
+      `submission/${file}`,
+      pristine,
+      submitted.replace(/\r\n/g, '\n'),
+      '',
+      '',
+      { context: 2 },
+    ).split('\n');
     const patch =
       lines.length > MAX_PATCH_LINES
-        ? [...lines.slice(0, MAX_PATCH_LINES), `... (${lines.length - MAX_PATCH_LINES} more lines)`].join('\n')
+        ? [
+            ...lines.slice(0, MAX_PATCH_LINES),
+            `... (${lines.length - MAX_PATCH_LINES} more lines)`,
+          ].join('\n')
         : lines.join('\n');
     diffs.push({
       file,

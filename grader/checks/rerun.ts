@@ -50,12 +50,20 @@ export async function rerunOutputs(
   },
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const queue = RUN_OUTPUT_FILES.filter((run) => !options.questions || options.questions.includes(run.question));
+  const queue = RUN_OUTPUT_FILES.filter(
+    (run) => !options.questions || options.questions.includes(run.question),
+  );
   const runOne = async (question: string, file: string): Promise<void> => {
     const code = `rerun:${question}:`;
-    const submitted = submission.files.includes(file) ? readCurves(path.join(submission.root, file)) : null;
+    const submitted = submission.files.includes(file)
+      ? readCurves(path.join(submission.root, file))
+      : null;
     if (!submitted) {
-      findings.push({ code: `${code}skipped`, ok: false, message: `--rerun ${question}: ${file} is missing or not readable, nothing to compare.` });
+      findings.push({
+        code: `${code}skipped`,
+        ok: false,
+        message: `--rerun ${question}: ${file} is missing or not readable, nothing to compare.`,
+      });
       return;
     }
     const command = RUN_COMMANDS[question];
@@ -71,15 +79,28 @@ export async function rerunOutputs(
     });
     const produced = readCurves(path.join(workspace.dir, file));
     if (!produced) {
-      const why = result.timedOut ? 'timed out' : `ended with exit code ${result.exitCode ?? result.signal}`;
+      const why = result.timedOut
+        ? 'timed out'
+        : `ended with exit code ${result.exitCode ?? result.signal}`;
       const tail = result.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300);
-      findings.push({ code: `${code}failed`, ok: false, message: `--rerun ${question}: ${command.script}.ts ${why} without writing ${file}${tail ? `: ${tail}` : ''}.` });
+      findings.push({
+        code: `${code}failed`,
+        ok: false,
+        message: `--rerun ${question}: ${command.script}.ts ${why} without writing ${file}${tail ? `: ${tail}` : ''}.`,
+      });
       return;
     }
-    findings.push(...compareRerun(submitted, produced, options.epochs).map((f) => ({ ...f, code: `${code}${f.code}`, message: `--rerun ${question}: ${f.message}` })));
+    findings.push(
+      ...compareRerun(submitted, produced, options.epochs).map((f) => ({
+        ...f,
+        code: `${code}${f.code}`,
+        message: `--rerun ${question}: ${f.message}`,
+      })),
+    );
   };
   const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next; next = queue.shift()) await runOne(next.question, next.file);
+    for (let next = queue.shift(); next; next = queue.shift())
+      await runOne(next.question, next.file);
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 2 }, worker));
   return findings;

@@ -32,7 +32,12 @@ export interface Cnn2Env {
 
 const arrayOut = (a: unknown): OutputValue => {
   const maybe = a as NDArray | undefined;
-  if (!maybe || typeof maybe !== 'object' || !(maybe.data instanceof Float64Array) || !Array.isArray(maybe.shape)) {
+  if (
+    !maybe ||
+    typeof maybe !== 'object' ||
+    !(maybe.data instanceof Float64Array) ||
+    !Array.isArray(maybe.shape)
+  ) {
     return { invalid: `is ${maybe === undefined ? 'undefined' : 'not an np.NDArray'}` };
   }
   return { array: encodeArray(maybe.shape, maybe.data) };
@@ -67,11 +72,13 @@ export function runCnn2Probe(env: Cnn2Env, probe: Probe): CallResult {
   const args = argsFor(env);
   env.np.random.seed(probe.seed ?? 0);
   const model = env.network.build_model(args) as unknown as Record<string, unknown>;
-  if (typeof model !== 'object' || model === null) throw new Error('build_model did not return an object');
+  if (typeof model !== 'object' || model === null)
+    throw new Error('build_model did not return an object');
 
   if (probe.kind === 'cnn2.model') {
     for (const [name, module] of Object.entries(model)) {
-      const cls = (module as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof module;
+      const cls =
+        (module as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof module;
       outputs[`module.${name}`] = { text: cls };
     }
     for (const [name, param] of parameters(env, model)) outputs[`param.${name}`] = arrayOut(param);
@@ -98,7 +105,8 @@ export function runCnn2Probe(env: Cnn2Env, probe: Probe): CallResult {
     if (probe.kind === 'cnn2.forward') return { outputs, mutated: [] };
     const grad = typed.loss.backward(activations.scores, y);
     env.network.backward_pass(typed, x, activations, grad);
-    for (const [name, , gradient] of parameters(env, model)) outputs[`grad.${name}`] = arrayOut(gradient);
+    for (const [name, , gradient] of parameters(env, model))
+      outputs[`grad.${name}`] = arrayOut(gradient);
     return { outputs, mutated: [] };
   }
 
@@ -110,9 +118,19 @@ export function runCnn2Probe(env: Cnn2Env, probe: Probe): CallResult {
     const momentum = env.misc.add_momentum(typed);
     const order = env.np.random.permutation(trainSet.N).data;
     for (let i = 0; i < steps; i++) {
-      const idx = Array.from(order.subarray(i * args.minibatch_size, (i + 1) * args.minibatch_size));
+      const idx = Array.from(
+        order.subarray(i * args.minibatch_size, (i + 1) * args.minibatch_size),
+      );
       const { x, y } = trainSet.get_example(idx);
-      const loss = env.train.train_step(env.network, typed, momentum, x, y, args, args.learning_rate);
+      const loss = env.train.train_step(
+        env.network,
+        typed,
+        momentum,
+        x,
+        y,
+        args,
+        args.learning_rate,
+      );
       outputs[`loss.${i + 1}`] = { number: loss };
     }
     for (const [name, param] of parameters(env, model)) outputs[`param.${name}`] = arrayOut(param);
@@ -145,4 +163,9 @@ export function register(registerRunner: (kind: string, runner: Runner) => void)
   for (const kind of CNN2_PROBE_KINDS) registerRunner(kind, runner);
 }
 
-export const CNN2_PROBE_KINDS = ['cnn2.model', 'cnn2.forward', 'cnn2.backward', 'cnn2.steps'] as const;
+export const CNN2_PROBE_KINDS = [
+  'cnn2.model',
+  'cnn2.forward',
+  'cnn2.backward',
+  'cnn2.steps',
+] as const;

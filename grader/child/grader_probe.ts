@@ -97,7 +97,8 @@ export class Harness {
   /** What a student returned, checked to be a usable array. */
   output(value: unknown): OutputValue {
     if (value instanceof this.np.NDArray) {
-      if (value.size > MAX_ELEMENTS) return { invalid: `returned an array of ${value.size} elements` };
+      if (value.size > MAX_ELEMENTS)
+        return { invalid: `returned an array of ${value.size} elements` };
       if (!(value.data instanceof Float64Array) || value.data.length !== value.size) {
         return { invalid: 'returned an np.NDArray whose data is not a Float64Array of its size' };
       }
@@ -108,8 +109,13 @@ export class Harness {
   }
 
   /** Runs `body`, recording outputs and which of `inputs` it changed. */
-  call(inputs: Record<string, NDArray>, body: (outputs: Record<string, unknown>) => void): CallResult {
-    const before = Object.entries(inputs).map(([name, a]) => [name, a, Float64Array.from(a.data)] as const);
+  call(
+    inputs: Record<string, NDArray>,
+    body: (outputs: Record<string, unknown>) => void,
+  ): CallResult {
+    const before = Object.entries(inputs).map(
+      ([name, a]) => [name, a, Float64Array.from(a.data)] as const,
+    );
     const raw: Record<string, unknown> = {};
     let error: ProbeError | undefined;
     try {
@@ -118,7 +124,10 @@ export class Harness {
       error = toError(e);
     }
     const mutated = before
-      .filter(([, a, copy]) => a.data.length !== copy.length || a.data.some((v, i) => !Object.is(v, copy[i])))
+      .filter(
+        ([, a, copy]) =>
+          a.data.length !== copy.length || a.data.some((v, i) => !Object.is(v, copy[i])),
+      )
       .map(([name]) => name);
     const outputs: Record<string, OutputValue> = {};
     for (const [name, value] of Object.entries(raw)) outputs[name] = this.output(value);
@@ -128,7 +137,7 @@ export class Harness {
 
 export type Runner = (h: Harness, probe: Probe, np: Np) => CallResult[];
 
-const moduleClass = (name: string): (new (...args: number[]) => Record<string, unknown>) => {
+const moduleClass = (name: string): new (...args: number[]) => Record<string, unknown> => {
   const misc = load('dnn_misc');
   const found = misc[name];
   if (typeof found !== 'function') throw new Error(`dnn_misc.ts does not export the class ${name}`);
@@ -157,7 +166,10 @@ function gradientOf(layer: Record<string, unknown>, key: string): unknown {
 }
 
 /** A student's linear_layer with the probe's W and b in place of its random ones. */
-function linearLayer(h: Harness, probe: Probe): { layer: Record<string, unknown>; params: Record<string, NDArray> } {
+function linearLayer(
+  h: Harness,
+  probe: Probe,
+): { layer: Record<string, unknown>; params: Record<string, NDArray> } {
   const layer = new (moduleClass('linear_layer'))(probe.ctor![0], probe.ctor![1]);
   if (typeof layer.params !== 'object' || layer.params === null) {
     throw new Error('linear_layer has no `params` object: keep the constructor of the handout');

@@ -26,16 +26,22 @@ export interface CheckOptions {
 export async function runCheck(dirArg: string | undefined, options: CheckOptions): Promise<number> {
   const dir = path.resolve(dirArg ?? '.');
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new UserError(`check: expected a folder holding dnn_misc.ts, got '${dirArg}', which is not a folder.`);
+    throw new UserError(
+      `check: expected a folder holding dnn_misc.ts, got '${dirArg}', which is not a folder.`,
+    );
   }
   const misc = path.join(dir, 'dnn_misc.ts');
   if (!fs.existsSync(misc)) {
-    throw new UserError(`check: there is no dnn_misc.ts in ${dir}. Run the command in your handout folder, or name it: dnn-grader check path/to/folder`);
+    throw new UserError(
+      `check: there is no dnn_misc.ts in ${dir}. Run the command in your handout folder, or name it: dnn-grader check path/to/folder`,
+    );
   }
   const functions = (options.functions ?? [...Q32_FUNCTIONS]) as Q32Function[];
   for (const fn of functions) {
     if (!(Q32_FUNCTIONS as readonly string[]).includes(fn)) {
-      throw new UserError(`check: unknown function '${fn}'; expected one of ${Q32_FUNCTIONS.join(', ')}.`);
+      throw new UserError(
+        `check: unknown function '${fn}'; expected one of ${Q32_FUNCTIONS.join(', ')}.`,
+      );
     }
   }
   const student: StudentCode = { 'dnn_misc.ts': misc };

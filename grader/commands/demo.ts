@@ -48,7 +48,11 @@ export async function makeDemoZips(dir: string): Promise<{ reference: string; te
   return { reference, template };
 }
 
-export async function runDemo(options: { color: boolean; verbose: boolean; keep: boolean }): Promise<number> {
+export async function runDemo(options: {
+  color: boolean;
+  verbose: boolean;
+  keep: boolean;
+}): Promise<number> {
   const reference = loadReferenceRuns();
   const dataFile = ensureDataFile();
   const scratch = createScratch(undefined, options.keep);
@@ -62,7 +66,9 @@ export async function runDemo(options: { color: boolean; verbose: boolean; keep:
       log.info(`demo: grading ${label} (${path.basename(zip)})`);
       const card = await gradeSubmission(zip, { scratchDir: scratch.dir, dataFile, reference });
       cards.push(card);
-      process.stdout.write(renderScorecard(card, { color: options.color, verbose: options.verbose }) + '\n');
+      process.stdout.write(
+        renderScorecard(card, { color: options.color, verbose: options.verbose }) + '\n',
+      );
     }
     process.stdout.write(
       `demo: the reference solution scores ${cards[0].total}/${cards[0].maxTotal}, ` +

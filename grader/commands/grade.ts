@@ -39,7 +39,9 @@ export function expandSources(args: string[]): string[] {
     try {
       stat = fs.statSync(full);
     } catch {
-      throw new UserError(`grade: '${arg}' does not exist. Give a submission zip, a submission folder, or a folder of zips.`);
+      throw new UserError(
+        `grade: '${arg}' does not exist. Give a submission zip, a submission folder, or a folder of zips.`,
+      );
     }
     if (stat.isDirectory()) {
       const entries = fs.readdirSync(full);
@@ -65,7 +67,10 @@ function parseEpochs(text: string | undefined): number {
 
 function parseQuestions(text: string): string[] {
   const known = RUN_OUTPUT_FILES.map((run) => run.question);
-  const questions = text.split(',').map((q) => q.trim()).filter(Boolean);
+  const questions = text
+    .split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
   const unknown = questions.filter((q) => !known.includes(q as (typeof known)[number]));
   if (questions.length === 0 || unknown.length > 0) {
     throw new UserError(`grade: --rerun takes questions among ${known.join(', ')}; got '${text}'.`);
@@ -81,10 +86,13 @@ export async function runGrade(args: string[], options: GradeCommandOptions): Pr
     throw new UserError('grade: --epochs goes with --rerun (it says how many epochs to re-run).');
   }
   const rerunEpochs = options.rerun ? parseEpochs(options.epochs) : undefined;
-  const rerunQuestions = typeof options.rerun === 'string' ? parseQuestions(options.rerun) : undefined;
+  const rerunQuestions =
+    typeof options.rerun === 'string' ? parseQuestions(options.rerun) : undefined;
   const sources = expandSources(args);
   if (options.gradescope && sources.length !== 1) {
-    throw new UserError(`grade: --gradescope writes one results.json, so it takes one submission; got ${sources.length}.`);
+    throw new UserError(
+      `grade: --gradescope writes one results.json, so it takes one submission; got ${sources.length}.`,
+    );
   }
   const reference = loadReferenceRuns();
   const dataFile = ensureDataFile();
@@ -121,18 +129,32 @@ export async function runGrade(args: string[], options: GradeCommandOptions): Pr
       const gradescope = JSON.stringify(toGradescope(card), null, 2) + '\n';
       fs.writeFileSync(path.join(reportDir, 'results.json'), gradescope);
       if (options.gradescope) fs.writeFileSync(options.gradescope, gradescope);
-      rows.push([card.submission.name, card.total, 'graded', card.items.map((i) => `${i.id}=${i.points}`).join(' ')]);
+      rows.push([
+        card.submission.name,
+        card.total,
+        'graded',
+        card.items.map((i) => `${i.id}=${i.points}`).join(' '),
+      ]);
       if (!options.json) {
-        process.stdout.write(renderScorecard(card, { color: options.color, verbose: options.verbose }) + '\n');
-        log.info(`  reports: ${path.relative(process.cwd(), reportDir) || '.'}/report.json, results.json`);
+        process.stdout.write(
+          renderScorecard(card, { color: options.color, verbose: options.verbose }) + '\n',
+        );
+        log.info(
+          `  reports: ${path.relative(process.cwd(), reportDir) || '.'}/report.json, results.json`,
+        );
       }
     }
-    if (options.json) process.stdout.write(JSON.stringify(cards.length === 1 ? cards[0] : cards, null, 2) + '\n');
+    if (options.json)
+      process.stdout.write(JSON.stringify(cards.length === 1 ? cards[0] : cards, null, 2) + '\n');
     if (sources.length > 1) {
       fs.mkdirSync(outDir, { recursive: true });
-      const csv = [['submission', 'total', 'status', 'items'], ...rows].map((r) => r.map(csvCell).join(',')).join('\n');
+      const csv = [['submission', 'total', 'status', 'items'], ...rows]
+        .map((r) => r.map(csvCell).join(','))
+        .join('\n');
       fs.writeFileSync(path.join(outDir, 'summary.csv'), csv + '\n');
-      log.info(`graded ${cards.length} of ${sources.length} submissions; summary: ${path.join(path.relative(process.cwd(), outDir) || '.', 'summary.csv')}`);
+      log.info(
+        `graded ${cards.length} of ${sources.length} submissions; summary: ${path.join(path.relative(process.cwd(), outDir) || '.', 'summary.csv')}`,
+      );
     }
   } finally {
     scratch.dispose();
