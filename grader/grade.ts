@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkCnn2 } from './checks/cnn2';
+import { checkCnn2, noteQ32Dependence } from './checks/cnn2';
 import { checkModules, FUNCTION_TITLES } from './checks/modules';
 import { diffProtectedFiles } from './checks/protected';
 import { rerunOutputs } from './checks/rerun';
@@ -77,6 +77,8 @@ export async function gradeOpened(
   const q39 = student['dnn_cnn_2.ts']
     ? await checkCnn2(student, { scratchDir: options.scratchDir, dataFile: options.dataFile })
     : missingItems('dnn_cnn_2.ts')[0];
+
+  noteQ32Dependence(q39, items);
 
   // Rubric order: Q3.2, Q3.3 - Q3.8, Q3.9, Q3.10.
   const q310 = outputs.items.filter((item) => item.id === 'Q3.10');

@@ -18,7 +18,7 @@ export type IntakeProblemKind =
   | 'name-pattern' // the zip or folder name is not Assignment_3_<first>_<last>
   | 'in-subfolder' // expected files were found below the top level (and used)
   | 'wrong-case' // DNN_misc.ts for dnn_misc.ts (used)
-  | 'duplicate-file' // an expected name occurs more than once; the shallowest was used
+  | 'duplicate-file' // an expected name occurs more than once; one copy was used (planSubmission)
   | 'missing-file'
   | 'nested-zip' // a zip inside the submission; not opened
   | 'extra-files' // files the grader does not need; ignored
@@ -41,7 +41,13 @@ export interface Submission {
 }
 
 export type IntakeErrorKind =
-  'not-found' | 'not-a-zip' | 'corrupt' | 'empty' | 'too-many-entries' | 'too-large';
+  | 'not-found'
+  | 'not-a-zip'
+  | 'corrupt'
+  | 'empty' // no files at all, or only folders and system junk
+  | 'refused' // every file was refused (unsafe path, link, encryption, unknown compression)
+  | 'too-many-entries'
+  | 'too-large';
 
 /** A submission that cannot be opened at all; the message says what to do. */
 export class IntakeError extends Error {
@@ -79,12 +85,19 @@ interface SourceFile {
   path: string; // posix path inside the submission
   open(): Promise<Readable>;
   crc32?: number; // zip entries: checked after extraction
+  entry?: number; // zip entries: 1-based position in the zip's central directory
+}
+
+/** An entry that is not read at all, and why. */
+interface Refusal {
+  path: string; // as named in the submission, before any normalizing
+  reason: string; // e.g. "it is a symbolic link; links are never followed"
 }
 
 interface Listing {
-  files: SourceFile[];
+  files: SourceFile[]; // in archive order (a zip) or name order (a directory)
   skipped: string[]; // junk folders of a directory source, reported without being entered
-  problems: IntakeProblem[];
+  refused: Refusal[];
   close(): void;
 }
 
@@ -116,30 +129,52 @@ export async function openSubmission(
     : await listZip(source, limits);
 
   try {
-    const paths = listing.files.map((file) => file.path);
-    if (paths.every((filePath) => isJunk(filePath.split('/')))) {
-      throw new IntakeError(
-        'empty',
-        `Cannot grade '${source}': it holds no files (only folders or system junk). ` +
-          'Ask the student to resubmit with the files themselves inside.',
-      );
+    if (listing.files.every((file) => isJunk(file.path.split('/')))) {
+      throw nothingUsable(source, listing.refused);
     }
 
-    const plan = planSubmission(paths, listing.skipped);
+    const plan = planSubmission(listing.files, listing.skipped);
     const root = await createRoot(scratchDir, name);
     try {
-      await extractChosen(listing.files, plan.chosen, root, source, limits);
+      await extractChosen(plan.chosen, root, source, limits);
     } catch (error) {
       await fs.promises.rm(root, { recursive: true, force: true });
       throw error;
     }
 
     const files = (await fs.promises.readdir(root)).sort();
-    const problems = [...nameProblems, ...listing.problems, ...plan.problems];
+    const refusals = listing.refused.map(refusedProblem);
+    const problems = [...nameProblems, ...refusals, ...plan.problems];
     return { source, name, student, root, files, problems };
   } finally {
     listing.close();
   }
+}
+
+/** Refused entries are the reason when there are any; otherwise the submission is just empty. */
+function nothingUsable(source: string, refused: Refusal[]): IntakeError {
+  if (refused.length === 0) {
+    return new IntakeError(
+      'empty',
+      `Cannot grade '${source}': it holds no files (only folders or system junk). ` +
+        'Ask the student to resubmit with the files themselves inside.',
+    );
+  }
+
+  const list = listOf(
+    refused.map(({ path: refusedPath, reason }) => `'${refusedPath}': ${reason}`),
+    '; ',
+  );
+  const count = refused.length === 1 ? 'its only file was' : `all ${refused.length} files were`;
+  return new IntakeError(
+    'refused',
+    `Cannot grade '${source}': expected the submission files, but ${count} refused (${list}). ` +
+      'Nothing was read from it. Ask the student to zip the plain files again and resubmit.',
+  );
+}
+
+function refusedProblem({ path: refusedPath, reason }: Refusal): IntakeProblem {
+  return { kind: 'entry-refused', message: `Refused '${refusedPath}': ${reason}.` };
 }
 
 function submissionName(source: string, isDirectory: boolean): string {
@@ -172,28 +207,33 @@ function parseSubmissionName(name: string): Pick<Submission, 'student' | 'proble
 // Choosing the files
 
 interface Plan {
-  chosen: Map<string, string>; // expected name -> path in the submission
+  chosen: Map<string, SourceFile>; // expected name -> the one entry or file to copy for it
   problems: IntakeProblem[];
 }
 
-/** Finds each expected name anywhere in the tree (ignoring case) and reports all else. */
-function planSubmission(paths: string[], skipped: string[]): Plan {
+/**
+ * Finds each expected name anywhere in the tree (ignoring case) and reports all else. When a
+ * name occurs more than once, the copy used is the one named with the exact case, then the
+ * shallowest, then the first in the archive (or in name order, for a directory).
+ */
+function planSubmission(files: SourceFile[], skipped: string[]): Plan {
   const problems: IntakeProblem[] = [];
   // Copies of protected handout files are taken too (never required), to diff them.
   const wanted = [...SUBMISSION_FILES, ...PROTECTED_FILES];
   const expectedByLower = new Map(wanted.map((file) => [file.toLowerCase(), file]));
-  const candidates = new Map<string, string[]>(wanted.map((file) => [file, []]));
+  const candidates = new Map<string, SourceFile[]>(wanted.map((file) => [file, []]));
   const junk = [...skipped];
   const extra: string[] = [];
 
-  for (const filePath of paths) {
+  for (const file of files) {
+    const filePath = file.path;
     const segments = filePath.split('/');
     const base = segments[segments.length - 1];
     const expected = expectedByLower.get(base.toLowerCase());
     if (isJunk(segments)) {
       junk.push(filePath);
     } else if (expected !== undefined) {
-      candidates.get(expected)?.push(filePath);
+      candidates.get(expected)?.push(file);
     } else if (/\.zip$/i.test(base)) {
       problems.push({
         kind: 'nested-zip',
@@ -206,7 +246,7 @@ function planSubmission(paths: string[], skipped: string[]): Plan {
     }
   }
 
-  const chosen = new Map<string, string>();
+  const chosen = new Map<string, SourceFile>();
   for (const [expected, found] of candidates) {
     if (found.length === 0) {
       if (SUBMISSION_FILES.includes(expected)) {
@@ -215,30 +255,23 @@ function planSubmission(paths: string[], skipped: string[]): Plan {
       continue;
     }
 
-    // Stable sort: among equally deep copies the first in the archive wins.
-    const byDepth = [...found].sort((a, b) => depth(a) - depth(b));
-    const used = byDepth[0];
+    // Stable sort: `found` is in archive order, which breaks the remaining ties.
+    const ranked = [...found].sort((a, b) => compareCandidates(expected, a, b));
+    const used = ranked[0];
     chosen.set(expected, used);
 
-    if (found.length > 1) {
-      problems.push({
-        kind: 'duplicate-file',
-        message:
-          `Expected one '${expected}', found ${found.length}: ${quoteList(byDepth)}; ` +
-          `used '${used}', the shallowest. Check that it is the version the student meant.`,
-      });
-    }
-    if (path.posix.basename(used) !== expected) {
+    if (found.length > 1) problems.push(duplicateProblem(expected, ranked));
+    if (path.posix.basename(used.path) !== expected) {
       problems.push({
         kind: 'wrong-case',
         message:
-          `Expected '${expected}', found '${path.posix.basename(used)}'; it was used under the ` +
-          'expected name. Names are case-sensitive where the grader runs; tell the student.',
+          `Expected '${expected}', found '${path.posix.basename(used.path)}'; it was used under ` +
+          'the expected name. Names are case-sensitive where the grader runs; tell the student.',
       });
     }
   }
 
-  problems.push(...subfolderProblems(chosen));
+  problems.push(...subfolderProblems([...chosen.values()].map((file) => file.path)));
   if (extra.length > 0) {
     problems.push({
       kind: 'extra-files',
@@ -257,6 +290,55 @@ function planSubmission(paths: string[], skipped: string[]): Plan {
   return { chosen, problems };
 }
 
+/** Exact-case names first, then the shallowest; 0 leaves the archive order. */
+function compareCandidates(expected: string, a: SourceFile, b: SourceFile): number {
+  const inexact = (file: SourceFile) => (path.posix.basename(file.path) === expected ? 0 : 1);
+  return inexact(a) - inexact(b) || depth(a.path) - depth(b.path);
+}
+
+/** `ranked` holds every copy found, the one used first; says why that one was used. */
+function duplicateProblem(expected: string, ranked: SourceFile[]): IntakeProblem {
+  const used = ranked[0];
+  const check = 'Check that it is the version the student meant.';
+  const sameAsUsed = ranked.filter((file) => file.path === used.path);
+  const first =
+    used.entry !== undefined
+      ? `the first in the archive (entry ${used.entry} of the zip)`
+      : 'the first in name order';
+
+  if (sameAsUsed.length === ranked.length) {
+    return {
+      kind: 'duplicate-file',
+      message:
+        `Expected one '${expected}', found ${ranked.length} entries named '${used.path}'; ` +
+        `used ${first}. ${check}`,
+    };
+  }
+
+  const paths = [...new Set(ranked.map((file) => file.path))].map((filePath) => {
+    const copies = ranked.filter((file) => file.path === filePath).length;
+    return copies > 1 ? `'${filePath}' (${copies} entries)` : `'${filePath}'`;
+  });
+  // The best copy at another path: why the used path beat it.
+  const runnerUp = ranked.find((file) => file.path !== used.path) ?? used;
+  let why: string;
+  if (compareCandidates(expected, used, runnerUp) === 0) {
+    why = first;
+  } else if (path.posix.basename(runnerUp.path) !== expected) {
+    why = 'the one named with the exact case';
+  } else {
+    why = 'the shallowest';
+  }
+  const firstCopy =
+    sameAsUsed.length > 1 ? `, and of its ${sameAsUsed.length} entries ${first}` : '';
+  return {
+    kind: 'duplicate-file',
+    message:
+      `Expected one '${expected}', found ${ranked.length}: ${listOf(paths)}; ` +
+      `used '${used.path}', ${why}${firstCopy}. ${check}`,
+  };
+}
+
 function isJunk(segments: string[]): boolean {
   const base = segments[segments.length - 1].toLowerCase();
   return (
@@ -271,9 +353,13 @@ function depth(filePath: string): number {
 }
 
 function quoteList(items: string[]): string {
-  const shown = items.slice(0, MAX_LISTED).map((item) => `'${item}'`);
+  return listOf(items.map((item) => `'${item}'`));
+}
+
+function listOf(items: string[], separator = ', '): string {
+  const shown = items.slice(0, MAX_LISTED);
   const more = items.length - shown.length;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+  return more > 0 ? `${shown.join(separator)} and ${more} more` : shown.join(separator);
 }
 
 /** Names like `dnn_misc.py` or `dnn_misc (1).ts` hint at what the student did instead. */
@@ -290,9 +376,9 @@ function missingProblem(expected: string, others: string[]): IntakeProblem {
   };
 }
 
-function subfolderProblems(chosen: Map<string, string>): IntakeProblem[] {
+function subfolderProblems(usedPaths: string[]): IntakeProblem[] {
   const byFolder = new Map<string, string[]>();
-  for (const used of chosen.values()) {
+  for (const used of usedPaths) {
     const folder = path.posix.dirname(used);
     if (folder !== '.') byFolder.set(folder, [...(byFolder.get(folder) ?? []), used]);
   }
@@ -324,20 +410,17 @@ async function createRoot(scratchDir: string, name: string): Promise<string> {
   }
 }
 
+/** Copies exactly the one entry chosen for each expected name, never another of the same path. */
 async function extractChosen(
-  files: SourceFile[],
-  chosen: Map<string, string>,
+  chosen: Map<string, SourceFile>,
   root: string,
   source: string,
   limits: IntakeLimits,
 ): Promise<void> {
-  const byPath = new Map(files.map((file) => [file.path, file]));
   const budget = { totalBytes: 0 };
 
-  for (const [expected, filePath] of chosen) {
-    const file = byPath.get(filePath);
-    if (file === undefined) continue;
-
+  for (const [expected, file] of chosen) {
+    const filePath = file.path;
     const counter = new ByteCounter(filePath, source, limits, budget);
     try {
       const input = await file.open();
@@ -439,8 +522,8 @@ async function listZip(zipPath: string, limits: IntakeLimits): Promise<Listing> 
     const entries = await readEntries(zipfile, zipPath, limits);
 
     const files: SourceFile[] = [];
-    const problems: IntakeProblem[] = [];
-    for (const entry of entries) {
+    const refused: Refusal[] = [];
+    for (const [index, entry] of entries.entries()) {
       const name = yauzlLowLevel.getFileNameLowLevel(
         entry.generalPurposeBitFlag,
         entry.fileNameRaw,
@@ -450,18 +533,19 @@ async function listZip(zipPath: string, limits: IntakeLimits): Promise<Listing> 
       const refusal = refuseEntry(entry, name);
       if (refusal === 'directory') continue;
       if (refusal !== undefined) {
-        problems.push({ kind: 'entry-refused', message: `Refused '${name}': ${refusal}.` });
+        refused.push({ path: name, reason: refusal });
         continue;
       }
 
       files.push({
         path: normalizeEntryPath(name),
         crc32: entry.crc32,
+        entry: index + 1,
         open: () => openEntry(zipfile, entry),
       });
     }
 
-    return { files, skipped: [], problems, close: () => zipfile.close() };
+    return { files, skipped: [], refused, close: () => zipfile.close() };
   } catch (error) {
     zipfile.close();
     throw error;
@@ -481,10 +565,26 @@ function refuseEntry(entry: yauzl.Entry, name: string): string | undefined {
   if (type !== 0 && type !== S_IFREG) return 'it is not a regular file (a device or a pipe)';
   if (entry.isEncrypted()) return 'it is encrypted; ask the student for a zip without a password';
   if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-    return `it uses compression method ${entry.compressionMethod}, which the grader cannot read; ask for a plain zip`;
+    const method = entry.compressionMethod;
+    const known = COMPRESSION_METHODS.get(method);
+    return (
+      `it uses compression method ${method}${known !== undefined ? ` (${known})` : ''}, which ` +
+      'the grader cannot read; ask for a zip made with the standard Deflate method ' +
+      '(the default of "Compress" and `zip`)'
+    );
   }
   return undefined;
 }
+
+/** Zip compression methods other than Stored (0) and Deflate (8) that zippers offer. */
+const COMPRESSION_METHODS = new Map([
+  [9, 'Deflate64'],
+  [12, 'bzip2'],
+  [14, 'LZMA'],
+  [93, 'Zstandard'],
+  [95, 'XZ'],
+  [98, 'PPMd'],
+]);
 
 function normalizeEntryPath(name: string): string {
   return name
@@ -593,7 +693,7 @@ function openEntry(zipfile: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable
 async function listDirectory(dir: string, limits: IntakeLimits): Promise<Listing> {
   const files: SourceFile[] = [];
   const skipped: string[] = [];
-  const problems: IntakeProblem[] = [];
+  const refused: Refusal[] = [];
   let visited = 0;
 
   const walk = async (relative: string, level: number): Promise<void> => {
@@ -613,11 +713,10 @@ async function listDirectory(dir: string, limits: IntakeLimits): Promise<Listing
       } else if (entry.isFile()) {
         files.push({ path: entryPath, open: () => openNoFollow(absolute) });
       } else if (entry.isSymbolicLink()) {
-        const message = `Refused '${entryPath}': it is a symbolic link; links are never followed.`;
-        problems.push({ kind: 'entry-refused', message });
+        const reason = 'it is a symbolic link; links are never followed';
+        refused.push({ path: entryPath, reason });
       } else if (!entry.isDirectory()) {
-        const message = `Refused '${entryPath}': it is not a regular file (a device or a pipe).`;
-        problems.push({ kind: 'entry-refused', message });
+        refused.push({ path: entryPath, reason: 'it is not a regular file (a device or a pipe)' });
       }
     }
   };
@@ -632,7 +731,7 @@ async function listDirectory(dir: string, limits: IntakeLimits): Promise<Listing
     );
   }
 
-  return { files, skipped, problems, close: () => undefined };
+  return { files, skipped, refused, close: () => undefined };
 }
 
 /** O_NOFOLLOW: a file swapped for a link after the walk is not followed either. */

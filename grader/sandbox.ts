@@ -159,6 +159,23 @@ function installExitHook(): void {
   process.once('exit', () => {
     for (const pid of liveGroups) killGroup(pid);
   });
+  // Ctrl-C or a kill: the children are process-group leaders of their own, so the terminal's
+  // signal does not reach them; end them here, then die of the same signal.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const pid of liveGroups) killGroup(pid);
+      for (const listener of signalListeners) listener();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Cleanups to run when the grader is interrupted (e.g. removing scratch directories). */
+const signalListeners = new Set<() => void>();
+
+export function onInterrupt(listener: () => void): () => void {
+  signalListeners.add(listener);
+  return () => signalListeners.delete(listener);
 }
 
 function killGroup(pid: number): void {

@@ -5,6 +5,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { log } from './log';
+import { onInterrupt } from './sandbox';
 
 export interface Scratch {
   dir: string;
@@ -15,10 +17,20 @@ export function createScratch(parent: string | undefined, keep: boolean): Scratc
   const base = parent ?? os.tmpdir();
   fs.mkdirSync(base, { recursive: true });
   const dir = fs.mkdtempSync(path.join(base, 'dnn-grader-'));
+  const remove = (): void => {
+    if (keep) return;
+    try {
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+    } catch (error) {
+      log.error(`could not remove the scratch directory ${dir}: ${(error as Error).message}`);
+    }
+  };
+  const forget = onInterrupt(remove);
   return {
     dir,
     dispose: () => {
-      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+      forget();
+      remove();
     },
   };
 }

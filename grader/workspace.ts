@@ -128,7 +128,7 @@ function readResults(file: string, probes: Probe[]): Map<string, ProbeResult> {
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      const parsed = JSON.parse(line) as ProbeResult;
+      const parsed = sanitize(JSON.parse(line)) as ProbeResult;
       if (typeof parsed?.id === 'string' && known.has(parsed.id) && Array.isArray(parsed.calls)) {
         results.set(parsed.id, parsed);
       }
@@ -137,4 +137,29 @@ function readResults(file: string, probes: Probe[]): Map<string, ProbeResult> {
     }
   }
   return results;
+}
+
+const MAX_TEXT = 2000;
+
+/**
+ * Every string that came from the child, made safe to print: control characters (terminal escape
+ * sequences included) become spaces, and a long string is cut. The child may have forged the
+ * whole file, so nothing in it is trusted to be short or printable.
+ */
+export function sanitize(value: unknown): unknown {
+  if (typeof value === 'string') {
+    // eslint-disable-next-line no-control-regex
+    const clean = value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
+    return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}... (cut)` : clean;
+  }
+  if (Array.isArray(value)) return value.map(sanitize);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '__proto__') continue;
+      out[key] = sanitize(inner);
+    }
+    return out;
+  }
+  return value;
 }

@@ -134,7 +134,7 @@ describe('dnn-grader grade', () => {
     expect(run.exitCode).toBe(3);
     const summary = fs.readFileSync(path.join(out, 'summary.csv'), 'utf8');
     expect(summary).toMatch(/^submission,total,status,items$/m);
-    expect(summary).toMatch(/^Assignment_3_Broken_Zip\.zip,,could not be opened,/m);
+    expect(summary).toMatch(/^Assignment_3_Broken_Zip,,could not be opened,/m);
     expect(summary).toMatch(/^Assignment_3_Untouched_Handout,0,graded,/m);
   });
 

@@ -9,10 +9,6 @@
  *                    codes must appear among that item's failing findings; an item not listed
  *                    must get full points with no failing finding
  *   total            the Q3.2 items plus Q3.9, out of 72
- *   graderCurrently  optional: { issue, items, total }, the grader's present verdict where it is
- *                    known to be wrong. The test then holds the grader to that verdict (so that it
- *                    does not drift further unnoticed) and fails once the grader gives the expected
- *                    verdict, so that the entry gets deleted. CORPUS_STRICT=1 ignores it.
  *
  * One test per submission, run one after another; each submission's two checks run side by side
  * (checkModules itself runs two children at a time).
@@ -54,7 +50,6 @@ interface Verdict {
 
 interface Expected extends Verdict {
   description: string;
-  graderCurrently?: Verdict & { issue: string };
 }
 
 const submissions = fs
@@ -155,11 +150,7 @@ for (const name of submissions) {
     ) as Expected;
     const student = studentCode(dir);
     expect(Object.keys(student).length).toBeGreaterThan(0);
-    const known = process.env.CORPUS_STRICT ? undefined : expected.graderCurrently;
-    expect([
-      ...verdictProblems('expected', expected),
-      ...(known ? verdictProblems('graderCurrently', known) : []),
-    ]).toEqual([]);
+    expect(verdictProblems('expected', expected)).toEqual([]);
 
     const scratch = fs.mkdtempSync(path.join(scratchDir, `${name}-`));
     try {
@@ -168,17 +159,7 @@ for (const name of submissions) {
         checkCnn2(student, { scratchDir: scratch, dataFile, timeoutMs: CNN2_TIMEOUT_MS }),
       ]);
       const items = [...modules, cnn2];
-      if (!known) {
-        expect(differences(items, expected)).toEqual([]);
-      } else {
-        // The grader is known to get this one wrong: hold it to what it does now, and fail as
-        // soon as it gets it right, so that graderCurrently is deleted.
-        expect(differences(items, known)).toEqual([]);
-        expect({
-          issue: known.issue,
-          fixed: differences(items, expected).length === 0,
-        }).toEqual({ issue: known.issue, fixed: false });
-      }
+      expect(differences(items, expected)).toEqual([]);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }

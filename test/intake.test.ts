@@ -65,6 +65,7 @@ interface RawEntry {
   name: string;
   data: Buffer; // uncompressed content; deflated here
   declaredSize?: number; // what the headers claim the uncompressed size is
+  method?: number; // compression method written in the headers; 8 (deflate) unless told
 }
 
 /** A minimal zip built byte by byte: local headers, central directory, end record. */
@@ -75,7 +76,8 @@ function rawZip(entries: RawEntry[]): Buffer {
 
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const compressed = zlib.deflateRawSync(entry.data);
+    const method = entry.method ?? 8;
+    const compressed = method === 8 ? zlib.deflateRawSync(entry.data) : entry.data;
     const crc = zlib.crc32(entry.data);
     const size = entry.declaredSize ?? entry.data.length;
 
@@ -83,7 +85,7 @@ function rawZip(entries: RawEntry[]): Buffer {
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(method, 8);
     local.writeUInt16LE(0x21, 12); // 1980-01-01
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(compressed.length, 18);
@@ -95,7 +97,7 @@ function rawZip(entries: RawEntry[]): Buffer {
     central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt16LE(0x21, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(compressed.length, 20);
@@ -348,6 +350,99 @@ test('duplicates, nested zips, extras and near-miss names are reported', async (
   expect(fs.readFileSync(path.join(submission.root, 'dnn_misc.ts'))).toEqual(
     contentOf('dnn_misc.ts'),
   );
+});
+
+test('two entries with the same path: the first in the archive is used, and said so', async () => {
+  const others = allFiles().filter(([name]) => name !== 'dnn_misc.ts');
+  const zipPath = saveRaw('Assignment_3_Ada_Lovelace.zip', [
+    ...others.slice(0, 2).map(([name, data]) => ({ name, data })),
+    { name: 'dnn_misc.ts', data: contentOf('dnn_misc.ts', ' (first)') }, // entry 3
+    ...others.slice(2).map(([name, data]) => ({ name, data })),
+    { name: 'dnn_misc.ts', data: contentOf('dnn_misc.ts', ' (second)') },
+  ]);
+
+  const submission = await openSubmission(zipPath, scratch);
+
+  expect(fs.readFileSync(path.join(submission.root, 'dnn_misc.ts'))).toEqual(
+    contentOf('dnn_misc.ts', ' (first)'),
+  );
+  expect(submission.files).toEqual([...SUBMISSION_FILES].sort());
+  expect(tree(submission.root)).toEqual([...SUBMISSION_FILES].sort());
+  expect(submission.problems).toEqual([
+    {
+      kind: 'duplicate-file',
+      message: expect.stringContaining(
+        "found 2 entries named 'dnn_misc.ts'; used the first in the archive (entry 3 of the zip)",
+      ),
+    },
+  ]);
+});
+
+test('same-path copies next to a deeper one: the shallow path, its first entry', async () => {
+  const zipPath = saveRaw('Assignment_3_Ada_Lovelace.zip', [
+    { name: 'old/dnn_misc.ts', data: contentOf('dnn_misc.ts', ' (old)') },
+    { name: 'dnn_misc.ts', data: contentOf('dnn_misc.ts', ' (first)') }, // entry 2
+    { name: 'dnn_misc.ts', data: contentOf('dnn_misc.ts', ' (second)') },
+    ...allFiles()
+      .slice(1)
+      .map(([name, data]) => ({ name, data })),
+  ]);
+
+  const submission = await openSubmission(zipPath, scratch);
+
+  expect(fs.readFileSync(path.join(submission.root, 'dnn_misc.ts'))).toEqual(
+    contentOf('dnn_misc.ts', ' (first)'),
+  );
+  expect(kinds(submission.problems)).toEqual(['duplicate-file']);
+  expect(submission.problems[0].message).toContain(
+    "found 3: 'dnn_misc.ts' (2 entries), 'old/dnn_misc.ts'; used 'dnn_misc.ts', the shallowest, " +
+      'and of its 2 entries the first in the archive (entry 2 of the zip).',
+  );
+});
+
+test('an exact-case name in a subfolder beats a wrong-case name at the top level', async () => {
+  const zipPath = await yazlZip('Assignment_3_Ada_Lovelace.zip', [
+    { name: 'DNN_misc.ts', data: contentOf('dnn_misc.ts', ' (wrong case)') },
+    ...entriesOf(allFiles().filter(([name]) => name !== 'dnn_misc.ts')),
+    { name: 'hw/dnn_misc.ts', data: contentOf('dnn_misc.ts') },
+  ]);
+
+  const submission = await openSubmission(zipPath, scratch);
+
+  expect(fs.readFileSync(path.join(submission.root, 'dnn_misc.ts'))).toEqual(
+    contentOf('dnn_misc.ts'),
+  );
+  expect(kinds(submission.problems)).toEqual(['duplicate-file', 'in-subfolder']);
+  const message = (kind: string) => submission.problems.find((p) => p.kind === kind)?.message;
+  expect(message('duplicate-file')).toContain(
+    "found 2: 'hw/dnn_misc.ts', 'DNN_misc.ts'; used 'hw/dnn_misc.ts', " +
+      'the one named with the exact case',
+  );
+  expect(message('in-subfolder')).toMatch(/found 1 in folder 'hw\/'/);
+});
+
+test('a zip whose every file is refused says which and why, not "empty"', async () => {
+  const slip = saveRaw('Assignment_3_Ada_Lovelace.zip', [
+    { name: '../dnn_misc.ts', data: Buffer.from('outside') },
+  ]);
+  const bzip2 = saveRaw('Assignment_3_Alan_Turing.zip', [
+    { name: 'dnn_misc.ts', data: Buffer.from('BZh91AY&SY not really'), method: 12 },
+    { name: '__MACOSX/._dnn_misc.ts', data: Buffer.from('apple double') },
+  ]);
+
+  const slipError = await intakeError(openSubmission(slip, scratch));
+  const bzip2Error = await intakeError(openSubmission(bzip2, scratch));
+
+  expect(slipError.kind).toBe('refused');
+  expect(slipError.message).toMatch(/'\.\.\/dnn_misc\.ts': its path .*leaves the submission/);
+  expect(slipError.message).not.toMatch(/no files/);
+  expect(bzip2Error.kind).toBe('refused');
+  expect(bzip2Error.message).toMatch(
+    /'dnn_misc\.ts': it uses compression method 12 \(bzip2\).*standard Deflate method/,
+  );
+  expect(bzip2Error.message).toMatch(/zip the plain files again and resubmit/);
+  expect(tree(scratch)).toEqual([]);
+  expect(fs.readdirSync(tmp).sort()).toEqual(['in']);
 });
 
 test('a name off the pattern leaves the student unknown', async () => {

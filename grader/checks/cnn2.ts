@@ -2,9 +2,10 @@
  * Q3.9: the student's two-convolution network, graded in seconds without a 30-epoch run.
  *
  * The same probes run on the reference in this process and on the student's dnn_cnn_2.ts in the
- * sandbox (with the reference's dnn_misc.ts, so that Q3.2 mistakes cost points only once); their
- * outputs are compared. Partial credit, 22 points:
- *   - structure, 6: the modules build_model creates, by name and class, in order (2); the
+ * sandbox, with the student's own dnn_misc.ts (the reference's would hand its Q3.2 answers to
+ * code that can print them); their outputs are compared. A Q3.2 mistake therefore shows here too,
+ * and the scorecard says so. Partial credit, 22 points:
+ *   - structure, 6: the modules build_model creates, by name and class (2); the
  *     parameter shapes (2); the parameter values after a seed, which are right only when the
  *     modules are created in the listed order (2);
  *   - forward, 6: the scores and the loss of a fixed batch of 5 validation digits, from the
@@ -13,7 +14,6 @@
  *   - training, 4: the losses of the first 3 minibatches of q310.sh's run (seed 2, momentum 0.9,
  *     dropout 0.5, lr 0.001) and every parameter after them.
  */
-import * as path from 'path';
 import * as np from '../../reference/np';
 import * as data from '../../reference/dnn_data';
 import * as misc from '../../reference/dnn_misc';
@@ -25,7 +25,7 @@ import { decodeArray, encodeArray } from '../child/grader_wire';
 import { compareArrays } from '../compare';
 import { Finding, POINTS, RubricItem, roundPoints, statusFor } from '../rubric';
 import { NETWORK_VALUE } from '../tolerances';
-import { createWorkspace, REFERENCE_DIR, runProbes, StudentCode } from '../workspace';
+import { createWorkspace, runProbes, StudentCode } from '../workspace';
 import { describeSandboxEnd } from './modules';
 
 export const Q39_PARTS = { structure: 6, forward: 6, backward: 6, training: 4 } as const;
@@ -137,8 +137,9 @@ function scoreStructure(got: CallResult, want: CallResult): PartScore {
     Object.entries(r.outputs)
       .filter(([k]) => k.startsWith('module.'))
       .map(([k, v]) => `${k.slice(7)}: ${v.text}`);
-  const wantModules = modules(want);
-  const gotModules = modules(got);
+  // The object's key order does not matter; the creation order shows in the parameter values.
+  const wantModules = modules(want).sort();
+  const gotModules = modules(got).sort();
   const namesOk = wantModules.join('\n') === gotModules.join('\n');
   findings.push(
     namesOk
@@ -251,7 +252,7 @@ const drawOrderFailed = (findings: Finding[]): boolean =>
 
 /**
  * Grades dnn_cnn_2.ts; never throws for anything the student's code does. The network runs on
- * the reference's dnn_misc.ts, so a Q3.2 mistake is not charged a second time here.
+ * the student's own dnn_misc.ts: the reference's is never put where student code can read it.
  */
 export async function checkCnn2(
   student: StudentCode,
@@ -268,11 +269,10 @@ export async function checkCnn2(
   };
   const probes = makeCnn2Probes(options.dataFile);
   const expected = referenceOutputs(probes);
-  const workspace = createWorkspace(options.scratchDir, 'cnn2', {
-    'dnn_cnn_2.ts': student['dnn_cnn_2.ts'],
-    'dnn_misc.ts': path.join(REFERENCE_DIR, 'dnn_misc.ts'),
-  });
-  const broken = workspace.transpileProblems.find((p) => p.file === 'dnn_cnn_2.ts');
+  const workspace = createWorkspace(options.scratchDir, 'cnn2', student);
+  const broken = workspace.transpileProblems.find(
+    (p) => p.file === 'dnn_cnn_2.ts' || p.file === 'dnn_misc.ts',
+  );
   if (broken) {
     item.status = 'error';
     item.findings.push({
@@ -316,7 +316,21 @@ export async function checkCnn2(
       item.findings.push({ code, ok: false, message: `${label}: ${why}.` });
       continue;
     }
-    const result = score(got, want);
+    let result: PartScore;
+    try {
+      result = score(got, want);
+    } catch (error) {
+      result = {
+        points: 0,
+        findings: [
+          {
+            code: 'malformed-result',
+            ok: false,
+            message: `the result that came back is malformed (${(error as Error).message}).`,
+          },
+        ],
+      };
+    }
     if (part === 'training' && result.points === 0 && drawOrderFailed(item.findings)) {
       result.findings.unshift({
         code: 'draw-order',
@@ -342,3 +356,17 @@ export async function checkCnn2(
 }
 
 export { CNN2_PROBE_KINDS };
+
+/** When Q3.2 items fail, Q3.9's network runs on them: say so under Q3.9. */
+export function noteQ32Dependence(q39: RubricItem, items: readonly RubricItem[]): void {
+  if (q39.points >= q39.maxPoints || q39.status === 'missing') return;
+  const failing = items
+    .filter((item) => item.id.startsWith('Q3.2 ') && item.status !== 'passed')
+    .map((item) => item.id.slice(5));
+  if (failing.length === 0) return;
+  q39.findings.unshift({
+    code: 'uses-q32',
+    ok: false,
+    message: `the network runs on your dnn_misc.ts, where ${failing.join(', ')} ${failing.length === 1 ? 'fails' : 'fail'} (see Q3.2): fix those first, the differences here may come from them.`,
+  });
+}

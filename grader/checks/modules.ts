@@ -6,7 +6,8 @@
  *   - 10 when every case passes;
  *   - 7 when every core case passes but an edge case fails (batch of 1, 4-D input, the relu
  *     kink, a second call on the same module) or an input is changed in place;
- *   - 0 when a core case fails, the function throws, or it is still the handout's stub.
+ *   - 0 when a core case fails, any output holds NaN or Infinity, the function throws, or it is
+ *     still the handout's stub.
  * A second call on the same layer is a core case for linear_layer.backward: gradients that
  * accumulate across calls would carry every earlier minibatch into each update.
  */
@@ -53,6 +54,8 @@ const OUTPUT_NAMES: Record<string, string> = {
 
 export interface CaseOutcome {
   caseId: string;
+  /** The case in words, e.g. "batch of 4, D=5, M=3". */
+  label: string;
   tier: 'core' | 'edge';
   passed: boolean;
   notImplemented: boolean;
@@ -61,10 +64,33 @@ export interface CaseOutcome {
   findings: Finding[];
 }
 
-/** Judges one case from the child's result. */
+/** Judges one case from the child's result; a malformed result fails the case, never throws. */
 export function judgeCase(fixture: FixtureCase, result: ProbeResult | undefined): CaseOutcome {
+  try {
+    return judgeCaseUnsafe(fixture, result);
+  } catch (error) {
+    return {
+      caseId: fixture.id,
+      label: fixture.label,
+      tier: fixture.tier,
+      passed: false,
+      notImplemented: false,
+      mutated: false,
+      findings: [
+        {
+          code: 'malformed-result',
+          ok: false,
+          message: `the result that came back is malformed (${(error as Error).message}); the code may have tampered with the grader's harness.`,
+        },
+      ],
+    };
+  }
+}
+
+function judgeCaseUnsafe(fixture: FixtureCase, result: ProbeResult | undefined): CaseOutcome {
   const outcome: CaseOutcome = {
     caseId: fixture.id,
+    label: fixture.label,
     tier: fixture.tier,
     passed: true,
     notImplemented: false,
@@ -73,7 +99,7 @@ export function judgeCase(fixture: FixtureCase, result: ProbeResult | undefined)
   };
   const fail = (code: string, message: string): void => {
     outcome.passed = false;
-    outcome.findings.push({ code, ok: false, message: `${fixture.label}: ${message}` });
+    outcome.findings.push({ code, ok: false, message });
   };
   if (!result) {
     fail('no-result', 'no result came back (the child process ended before this case; see above).');
@@ -146,7 +172,7 @@ export function judgeCase(fixture: FixtureCase, result: ProbeResult | undefined)
       outcome.findings.push({
         code: 'input-modified',
         ok: false,
-        message: `${fixture.label}: ${callName}the input ${name} was changed in place; a module must leave its inputs as they were (the previous layer still needs them).`,
+        message: `${callName}the input ${name} was changed in place; a module must leave its inputs as they were (the previous layer still needs them).`,
       });
     }
     previous = expected;
@@ -176,8 +202,7 @@ function checkOutput(
 
   const close = (g: np.NDArray, v: np.NDArray): boolean => compareArrays(g, v, VALUE).ok;
   const mistake = diagnose(fn, name, array, values, close);
-  if (mistake)
-    return { code: mistake.code, text: `${label}: ${mistake.explain} (${comparison.message})` };
+  if (mistake) return { code: mistake.code, text: `${mistake.explain} (${comparison.message})` };
   if ((comparison.nonFinite ?? 0) > 0) {
     return { code: 'non-finite', text: `${label} holds NaN or Infinity: ${comparison.message}.` };
   }
@@ -199,6 +224,29 @@ function describe(c: Comparison, tol: Tolerance): string {
   return c.message;
 }
 
+/**
+ * One finding per kind of failure: the first case in full, then the other cases where the same
+ * thing happened, by name, so a mistake made everywhere reads once.
+ */
+export function groupFindings(outcomes: CaseOutcome[]): Finding[] {
+  const groups = new Map<string, { first: Finding; label: string; others: string[] }>();
+  for (const outcome of outcomes) {
+    for (const finding of outcome.findings) {
+      const group = groups.get(finding.code);
+      if (!group) groups.set(finding.code, { first: finding, label: outcome.label, others: [] });
+      else if (group.label !== outcome.label && !group.others.includes(outcome.label)) {
+        group.others.push(outcome.label);
+      }
+    }
+  }
+  return [...groups.values()].map(({ first, label, others }) => ({
+    ...first,
+    message:
+      `${label}: ${first.message}` +
+      (others.length ? ` The same in ${others.length} more case(s): ${others.join('; ')}.` : ''),
+  }));
+}
+
 /** Scores one function from its cases. */
 export function scoreFunction(
   fn: Q32Function,
@@ -216,7 +264,7 @@ export function scoreFunction(
     durationMs,
   };
   const failed = outcomes.filter((o) => !o.passed || o.mutated);
-  for (const o of failed) item.findings.push(...o.findings);
+  item.findings.push(...groupFindings(failed));
   if (outcomes.length === 0) return item;
   if (outcomes.length > 0 && outcomes.every((o) => o.notImplemented)) {
     item.status = 'not-implemented';
@@ -229,7 +277,9 @@ export function scoreFunction(
     ];
     return item;
   }
-  const coreOk = outcomes.filter((o) => o.tier === 'core').every((o) => o.passed);
+  // NaN or Infinity anywhere poisons training, so it fails the function even in an edge case.
+  const nonFinite = outcomes.some((o) => o.findings.some((f) => f.code === 'non-finite'));
+  const coreOk = !nonFinite && outcomes.filter((o) => o.tier === 'core').every((o) => o.passed);
   const edgeOk =
     outcomes.filter((o) => o.tier === 'edge').every((o) => o.passed) &&
     outcomes.every((o) => !o.mutated);

@@ -73,7 +73,15 @@ function describe(value: unknown): string {
 const STUDENT_FILES = ['dnn_misc.ts', 'dnn_cnn_2.ts'];
 
 export function toError(error: unknown): ProbeError {
-  if (!(error instanceof Error)) return { name: 'Thrown', message: `threw ${describe(error)}` };
+  if (!(error instanceof Error)) {
+    let what: string;
+    try {
+      what = describe(error);
+    } catch {
+      what = 'a value that cannot be described';
+    }
+    return { name: 'a non-Error value', message: what };
+  }
   const frames = (error.stack ?? '')
     .split('\n')
     .map((line) => /(dnn_[a-z0-9_]+\.ts):(\d+):(\d+)/.exec(line))
@@ -83,7 +91,11 @@ export function toError(error: unknown): ProbeError {
   const student = frames.find((frame) => STUDENT_FILES.includes(frame.file));
   let where = first?.at;
   if (first && student && student !== first) where = `${first.at}, called from ${student.at}`;
-  return { name: error.name, message: String(error.message).slice(0, 2000), where };
+  return {
+    name: String(error.name).slice(0, 100),
+    message: String(error.message).slice(0, 2000),
+    where,
+  };
 }
 
 export class Harness {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkCnn2 } from '../checks/cnn2';
+import { checkCnn2, noteQ32Dependence } from '../checks/cnn2';
 import { checkModules } from '../checks/modules';
 import { EXIT, UserError } from '../errors';
 import { renderScorecard } from '../report/text';
@@ -53,7 +53,9 @@ export async function runCheck(dirArg: string | undefined, options: CheckOptions
   try {
     const items: RubricItem[] = await checkModules(student, { scratchDir: scratch.dir, functions });
     if (options.cnn2 && student['dnn_cnn_2.ts']) {
-      items.push(await checkCnn2(student, { scratchDir: scratch.dir, dataFile: ensureDataFile() }));
+      const q39 = await checkCnn2(student, { scratchDir: scratch.dir, dataFile: ensureDataFile() });
+      noteQ32Dependence(q39, items);
+      items.push(q39);
     }
     const card = {
       submission: { name: path.basename(dir), source: dir },

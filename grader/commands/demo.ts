@@ -8,7 +8,8 @@ import * as path from 'path';
 import * as yazl from 'yazl';
 import { gradeSubmission } from '../grade';
 import { log } from '../log';
-import { DEFAULT_REFERENCE_DIR, loadReferenceRuns } from '../outputs';
+import { DEFAULT_REFERENCE_DIR } from '../outputs';
+import { loadReferenceRunsOrExplain } from './grade';
 import { renderScorecard } from '../report/text';
 import { createScratch } from '../scratch';
 import type { Scorecard } from '../scorecard';
@@ -53,7 +54,7 @@ export async function runDemo(options: {
   verbose: boolean;
   keep: boolean;
 }): Promise<number> {
-  const reference = loadReferenceRuns();
+  const reference = loadReferenceRunsOrExplain();
   const dataFile = ensureDataFile();
   const scratch = createScratch(undefined, options.keep);
   try {

@@ -10,7 +10,7 @@ import { EXIT, UserError } from '../errors';
 import { gradeSubmission } from '../grade';
 import { IntakeError } from '../intake';
 import { log } from '../log';
-import { loadReferenceRuns } from '../outputs';
+import { loadReferenceRuns, ReferenceRun } from '../outputs';
 import { toGradescope } from '../report/gradescope';
 import { renderScorecard } from '../report/text';
 import { createScratch } from '../scratch';
@@ -46,8 +46,15 @@ export function expandSources(args: string[]): string[] {
     if (stat.isDirectory()) {
       const entries = fs.readdirSync(full);
       const zips = entries.filter((e) => /\.zip$/i.test(e)).sort();
-      const holdsCode = entries.some((e) => /^dnn_(misc|cnn_2)\.ts$/i.test(e));
-      if (zips.length > 0 && !holdsCode) sources.push(...zips.map((z) => path.join(full, z)));
+      const code = entries.filter((e) => /^dnn_(misc|cnn_2)\.ts$/i.test(e));
+      if (zips.length > 0 && code.length > 0) {
+        throw new UserError(
+          `grade: '${arg}' holds both zips (${zips.length}) and loose code (${code.join(', ')}), so it ` +
+            'is unclear whether it is one submission or a folder of them. Move the loose files out, ' +
+            'or name the zips or the submission folder directly.',
+        );
+      }
+      if (zips.length > 0) sources.push(...zips.map((z) => path.join(full, z)));
       else sources.push(full);
     } else {
       sources.push(full);
@@ -78,8 +85,34 @@ function parseQuestions(text: string): string[] {
   return questions;
 }
 
-const csvCell = (value: string | number): string =>
-  /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
+/** A CSV cell; text a spreadsheet would run as a formula (=, +, -, @) is quoted with a '. */
+const csvCell = (value: string | number): string => {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** Checks up front that the reports can be written where asked, before any grading. */
+function checkOutputPaths(outDir: string, gradescope: string | undefined): void {
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
+    throw new UserError(`grade: -o ${outDir} is a file; name a folder for the reports.`);
+  }
+  if (gradescope) {
+    const dir = path.dirname(path.resolve(gradescope));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      throw new UserError(`grade: --gradescope ${gradescope}: the folder ${dir} does not exist.`);
+    }
+  }
+}
+
+/** A folder name for a submission's reports: safe characters, never . or .., never reused. */
+function reportFolder(outDir: string, name: string, used: Set<string>): string {
+  const base = name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_') || 'submission';
+  let candidate = base;
+  for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = `${base}-${n}`;
+  used.add(candidate.toLowerCase());
+  return path.join(outDir, candidate);
+}
 
 export async function runGrade(args: string[], options: GradeCommandOptions): Promise<number> {
   if (options.epochs !== undefined && !options.rerun) {
@@ -94,10 +127,12 @@ export async function runGrade(args: string[], options: GradeCommandOptions): Pr
       `grade: --gradescope writes one results.json, so it takes one submission; got ${sources.length}.`,
     );
   }
-  const reference = loadReferenceRuns();
+  const outDir = path.resolve(options.out);
+  checkOutputPaths(outDir, options.gradescope);
+  const reference = loadReferenceRunsOrExplain();
   const dataFile = ensureDataFile();
   const scratch = createScratch(undefined, options.keep);
-  const outDir = path.resolve(options.out);
+  const usedFolders = new Set<string>();
   const rows: (string | number)[][] = [];
   const cards: Scorecard[] = [];
   let unopened = 0;
@@ -116,14 +151,23 @@ export async function runGrade(args: string[], options: GradeCommandOptions): Pr
           progress: (line) => log.debug(`  ${line}`),
         });
       } catch (error) {
-        if (!(error instanceof IntakeError)) throw error;
+        // One submission's trouble never stops the batch: it is listed and the next is graded.
         unopened++;
-        log.error(`  ${path.basename(source)}: ${error.message}`);
-        rows.push([path.basename(source), '', 'could not be opened', error.message]);
+        const opened = error instanceof IntakeError;
+        const message = opened
+          ? error.message
+          : `the grader failed on this submission (${(error as Error).message}); grade it alone with -v and report the bug`;
+        log.error(`  ${path.basename(source)}: ${message}`);
+        rows.push([
+          path.basename(source).replace(/\.zip$/i, ''),
+          '',
+          opened ? 'could not be opened' : 'grader error',
+          message,
+        ]);
         continue;
       }
       cards.push(card);
-      const reportDir = path.join(outDir, card.submission.name.replace(/[^A-Za-z0-9_.-]/g, '_'));
+      const reportDir = reportFolder(outDir, card.submission.name, usedFolders);
       fs.mkdirSync(reportDir, { recursive: true });
       fs.writeFileSync(path.join(reportDir, 'report.json'), JSON.stringify(card, null, 2) + '\n');
       const gradescope = JSON.stringify(toGradescope(card), null, 2) + '\n';
@@ -160,4 +204,18 @@ export async function runGrade(args: string[], options: GradeCommandOptions): Pr
     scratch.dispose();
   }
   return unopened > 0 ? EXIT.badSubmission : EXIT.ok;
+}
+
+/** The shipped reference runs; their absence is a broken checkout, said as such. */
+export function loadReferenceRunsOrExplain(): ReferenceRun[] {
+  try {
+    return loadReferenceRuns();
+  } catch (error) {
+    throw new UserError(
+      `the reference runs the output files are compared with could not be read: ${(error as Error).message} ` +
+        'They ship with the repository in fixtures/reference-runs/; restore them with git, or ' +
+        'recompute them with `bash scripts/reference-runs.sh` (one to two hours).',
+      EXIT.usage,
+    );
+  }
 }
