@@ -86,13 +86,13 @@ const validateRunOutput = ajv.compile<RunCurves>(runOutputSchema);
 // ---------------------------------------------------------------------------------------------
 // Reading one file
 
-type FileCheck =
+export type FileCheck =
   | { kind: 'missing' }
   | { kind: 'invalid'; code: 'unreadable' | 'json-parse' | 'schema'; message: string }
   | { kind: 'valid'; curves: RunCurves };
 
 /** Reads and validates one output file; messages name the file as `label`. */
-function checkRunOutput(filePath: string, label: string): FileCheck {
+export function checkRunOutput(filePath: string, label: string): FileCheck {
   let stats: fs.Stats;
   try {
     stats = fs.statSync(filePath);

@@ -19,7 +19,7 @@ import * as data from '../../reference/dnn_data';
 import * as misc from '../../reference/dnn_misc';
 import * as train from '../../reference/dnn_train';
 import { network as referenceNetwork } from '../../reference/dnn_cnn_2';
-import { CNN2_PROBE_KINDS, Cnn2Env, runCnn2Probe } from '../child/grader_cnn2';
+import { Cnn2Env, runCnn2Probe } from '../child/grader_cnn2';
 import type { CallResult, OutputValue, Probe } from '../child/grader_probe';
 import { decodeArray, encodeArray } from '../child/grader_wire';
 import { compareArrays } from '../compare';
@@ -354,8 +354,6 @@ export async function checkCnn2(
   item.durationMs = Date.now() - started;
   return item;
 }
-
-export { CNN2_PROBE_KINDS };
 
 /** When Q3.2 items fail, Q3.9's network runs on them: say so under Q3.9. */
 export function noteQ32Dependence(q39: RubricItem, items: readonly RubricItem[]): void {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding } from '../rubric';
 import type { Submission } from '../intake';
-import { compareRerun, RunCurves } from '../outputs';
+import { checkRunOutput, compareRerun, RunCurves } from '../outputs';
 import { runSandboxed } from '../sandbox';
 import { RUN_OUTPUT_FILES } from '../submission-files';
 import { createWorkspace, StudentCode } from '../workspace';
@@ -26,7 +26,11 @@ export const RUN_COMMANDS: Record<string, { script: string; flags: string[] }> =
 /** Minutes allowed per epoch of one run in the sandbox (generous: the CPU may be shared). */
 const MINUTES_PER_EPOCH = 10;
 
-function readCurves(file: string): RunCurves | null {
+/**
+ * The file a re-run wrote. It holds k epochs, not 30, so the output schema does not apply; it is
+ * read with the same care (a regular file, bounded) and only its two lists are required.
+ */
+function readProducedCurves(file: string): RunCurves | null {
   try {
     const stat = fs.lstatSync(file);
     if (!stat.isFile() || stat.size > 1024 * 1024) return null;
@@ -55,17 +59,16 @@ export async function rerunOutputs(
   );
   const runOne = async (question: string, file: string): Promise<void> => {
     const code = `rerun:${question}:`;
-    const submitted = submission.files.includes(file)
-      ? readCurves(path.join(submission.root, file))
-      : null;
-    if (!submitted) {
+    const checked = checkRunOutput(path.join(submission.root, file), file);
+    if (checked.kind !== 'valid') {
       findings.push({
         code: `${code}skipped`,
         ok: false,
-        message: `--rerun ${question}: ${file} is missing or not readable, nothing to compare.`,
+        message: `--rerun ${question}: ${file} is missing or not a valid output file (see its item), nothing to compare.`,
       });
       return;
     }
+    const submitted = checked.curves;
     const command = RUN_COMMANDS[question];
     const workspace = createWorkspace(options.scratchDir, `rerun-${question}`, student);
     const result = await runSandboxed({
@@ -77,7 +80,7 @@ export async function rerunOutputs(
       env: { MNIST_SUBSET: options.dataFile },
       memoryMb: 2048,
     });
-    const produced = readCurves(path.join(workspace.dir, file));
+    const produced = readProducedCurves(path.join(workspace.dir, file));
     if (!produced) {
       const why = result.timedOut
         ? 'timed out'
